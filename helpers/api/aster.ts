@@ -1,0 +1,220 @@
+/**
+ * A signed-in AsterDrive API client (bearer style: the access JWT from the login cookie, sent as
+ * `Authorization: Bearer`, so no CSRF header is needed; reference core §3.4). Each instance owns
+ * one login, so parallel workers never share a single-use refresh token.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { ApiError, Http, setCookie } from './http.js';
+import * as S from './schemas.js';
+
+export class LoginError extends Error {}
+
+export interface Credentials {
+  identifier: string;
+  password: string;
+}
+
+export async function login(baseURL: string, creds: Credentials): Promise<{ token: string; res: Response }> {
+  const http = new Http(baseURL);
+  let res: Response;
+  try {
+    res = await http.raw('POST', '/api/v1/auth/login', { json: creds, timeoutMs: 15_000 });
+  } catch (e) {
+    throw new LoginError(`Cannot reach ${baseURL} to sign in as "${creds.identifier}": ${(e as Error).message}`);
+  }
+  const text = await res.text();
+  if (res.status === 401) {
+    throw new LoginError(`Sign-in as "${creds.identifier}" was refused (401 ${text.includes('credentials_failed') ? 'auth.credentials_failed' : ''}). Check the username and password in .env.`);
+  }
+  if (!res.ok) throw new LoginError(`Sign-in as "${creds.identifier}" failed with ${res.status}: ${text.slice(0, 200)}`);
+  const data = S.LoginResp.parse(JSON.parse(text).data);
+  if (data.status === 'mfa_required') {
+    throw new LoginError(`The account "${creds.identifier}" requires MFA; give the suite an account without a second factor.`);
+  }
+  const access = setCookie(res, 'aster_access');
+  if (!access) throw new LoginError(`Sign-in as "${creds.identifier}" set no aster_access cookie; is ${baseURL} an AsterDrive server?`);
+  return { token: access.value, res };
+}
+
+export class AsterClient {
+  readonly http: Http;
+  private token: string;
+
+  private constructor(
+    readonly baseURL: string,
+    private readonly creds: Credentials,
+    token: string,
+  ) {
+    this.token = token;
+    this.http = new Http(baseURL, () => ({ authorization: `Bearer ${this.token}` }));
+  }
+
+  static async signIn(baseURL: string, creds: Credentials): Promise<AsterClient> {
+    const { token } = await login(baseURL, creds);
+    return new AsterClient(baseURL, creds, token);
+  }
+
+  get identifier(): string {
+    return this.creds.identifier;
+  }
+
+  /** The current access JWT; tests that need it (WebDAV refusal, cookie checks) read it here. */
+  get accessToken(): string {
+    return this.token;
+  }
+
+  /** Calls the API; an expired access token leads to one fresh login and a retry. */
+  async call<T extends z.ZodType>(method: string, p: string, schema: T, opts: Parameters<Http['call']>[3] = {}): Promise<z.output<T>> {
+    try {
+      return await this.http.call(method, p, schema, opts);
+    } catch (e) {
+      const retryable = opts.body === undefined || !(opts.body instanceof Readable);
+      if (e instanceof ApiError && e.status === 401 && retryable && /token_(expired|missing)/.test(e.code ?? '')) {
+        this.token = (await login(this.baseURL, this.creds)).token;
+        return this.http.call(method, p, schema, opts);
+      }
+      throw e;
+    }
+  }
+
+  me() {
+    return this.call('GET', '/api/v1/auth/me', S.MeResp);
+  }
+
+  // Folders and files (core §4)
+  createFolder(name: string, parentId: number | null = null) {
+    return this.call('POST', '/api/v1/folders', S.FolderInfo, { json: { name, parent_id: parentId } });
+  }
+  listFolder(folderId: number | null = null) {
+    return this.call('GET', folderId === null ? '/api/v1/folders' : `/api/v1/folders/${folderId}`, S.FolderContents);
+  }
+  deleteFolder(id: number) {
+    return this.call('DELETE', `/api/v1/folders/${id}`, z.unknown());
+  }
+  getFile(id: number) {
+    return this.call('GET', `/api/v1/files/${id}`, S.FileInfo);
+  }
+  deleteFile(id: number) {
+    return this.call('DELETE', `/api/v1/files/${id}`, z.unknown());
+  }
+
+  /** Direct multipart upload; folder_id goes in the query string (core gotcha 11). */
+  async uploadBytes(name: string, bytes: Uint8Array<ArrayBuffer>, folderId: number | null, mimeType = 'application/octet-stream') {
+    const form = new FormData();
+    form.append('file', new Blob([bytes], { type: mimeType }), name);
+    return this.call('POST', '/api/v1/files/upload', S.FileInfo, {
+      body: form,
+      query: { folder_id: folderId ?? undefined, declared_size: bytes.byteLength },
+      timeoutMs: 120_000,
+    });
+  }
+
+  /**
+   * Chunked upload from a file on disk (core §4.5): init, one PUT per chunk streamed from the
+   * file, complete. Only one chunk is in flight at a time, so memory stays flat.
+   */
+  async uploadFileChunked(filePath: string, folderId: number | null, name = path.basename(filePath)) {
+    const { size } = await stat(filePath);
+    const init = await this.call('POST', '/api/v1/files/upload/init', S.InitUploadResp, {
+      json: { filename: name, total_size: size, folder_id: folderId },
+    });
+    if (init.mode !== 'chunked' || !init.upload_id || !init.chunk_size || !init.total_chunks) {
+      throw new Error(`upload/init chose mode "${init.mode}" for ${size} bytes; expected "chunked" (is the policy's chunk_size larger than the file?)`);
+    }
+    for (let n = 0; n < init.total_chunks; n++) {
+      const start = n * init.chunk_size;
+      const end = Math.min(size, start + init.chunk_size) - 1;
+      await this.call('PUT', `/api/v1/files/upload/${init.upload_id}/${n}`, z.unknown(), {
+        body: createReadStream(filePath, { start, end }),
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(end - start + 1) },
+        timeoutMs: 300_000,
+      });
+    }
+    const file = await this.call('POST', `/api/v1/files/upload/${init.upload_id}/complete`, S.FileInfo, { timeoutMs: 300_000 });
+    return { file, init };
+  }
+
+  /** Streams a download; the caller consumes the body. */
+  download(id: number, headers: Record<string, string> = {}) {
+    return this.http.raw('GET', `/api/v1/files/${id}/download`, { headers, timeoutMs: 600_000 });
+  }
+
+  putContent(id: number, bytes: Uint8Array<ArrayBuffer>) {
+    return this.call('PUT', `/api/v1/files/${id}/content`, S.FileInfo, {
+      body: bytes,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+  }
+  versions(id: number) {
+    return this.call('GET', `/api/v1/files/${id}/versions`, z.array(S.FileVersion));
+  }
+
+  // Trash (core §6)
+  trash() {
+    return this.call('GET', '/api/v1/trash', S.TrashContents);
+  }
+  restore(kind: 'file' | 'folder', id: number) {
+    return this.call('POST', `/api/v1/trash/${kind}/${id}/restore`, z.unknown());
+  }
+  purge(kind: 'file' | 'folder', id: number) {
+    return this.call('DELETE', `/api/v1/trash/${kind}/${id}`, z.unknown());
+  }
+
+  // Shares (core §5)
+  createShare(target: { type: 'file' | 'folder'; id: number }, opts: { password?: string; expires_at?: string | null; max_downloads?: number } = {}) {
+    return this.call('POST', '/api/v1/shares', S.ShareInfo, { json: { target, ...opts } });
+  }
+  deleteShare(id: number) {
+    return this.call('DELETE', `/api/v1/shares/${id}`, z.unknown());
+  }
+
+  // WebDAV accounts (integrations §1.2)
+  createWebdavAccount(username: string, rootFolderId: number | null = null) {
+    return this.call('POST', '/api/v1/webdav-accounts', S.WebdavAccountCreated, {
+      json: { username, password: null, root_folder_id: rootFolderId },
+    });
+  }
+  deleteWebdavAccount(id: number) {
+    return this.call('DELETE', `/api/v1/webdav-accounts/${id}`, z.unknown());
+  }
+  webdavSettings() {
+    return this.call('GET', '/api/v1/webdav-accounts/settings', S.WebdavSettings);
+  }
+
+  // WOPI (integrations §2.4)
+  wopiOpen(fileId: number, appKey: string) {
+    return this.call('POST', `/api/v1/files/${fileId}/wopi/open`, S.WopiOpen, { json: { app_key: appKey } });
+  }
+
+  // Admin (integrations §4)
+  systemInfo() {
+    return this.call('GET', '/api/v1/admin/system-info', S.SystemInfo);
+  }
+  getConfig(key: string) {
+    return this.call('GET', `/api/v1/admin/config/${encodeURIComponent(key)}`, S.SystemConfig);
+  }
+  setConfig(key: string, value: string | string[]) {
+    return this.call('PUT', `/api/v1/admin/config/${encodeURIComponent(key)}`, S.SystemConfig, { json: { value } });
+  }
+  async allConfig(): Promise<z.output<typeof S.SystemConfig>[]> {
+    const out: z.output<typeof S.SystemConfig>[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = await this.call('GET', '/api/v1/admin/config', S.offsetPage(S.SystemConfig), { query: { limit: 100, offset } });
+      out.push(...page.items);
+      if (page.items.length < 100) return out;
+    }
+  }
+  tasks(query: Record<string, string | number | undefined> = {}) {
+    return this.call('GET', '/api/v1/admin/tasks', S.offsetPage(S.TaskInfo), { query: { limit: 100, ...query } });
+  }
+  auditLogs(query: Record<string, string | number | undefined> = {}) {
+    return this.call('GET', '/api/v1/admin/audit-logs', S.offsetPage(S.AuditEntry), { query: { limit: 200, ...query } });
+  }
+  policies() {
+    return this.call('GET', '/api/v1/admin/policies', S.offsetPage(S.StoragePolicy));
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * A small HTTP client over Node's fetch for the AsterDrive API. The suite uses it instead of
+ * Playwright's APIRequestContext so that bodies can be streamed (large uploads stay out of memory)
+ * and so that credentials never land in Playwright traces.
+ */
+import type { z } from 'zod';
+import { ErrorEnvelope } from './schemas.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly body: string,
+  ) {
+    super(`${method} ${new URL(url).pathname} answered ${status}${code ? ` ${code}` : ''}: ${body.slice(0, 300)}`);
+    this.name = 'ApiError';
+  }
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  json?: unknown;
+  body?: BodyInit | NodeJS.ReadableStream;
+  query?: Record<string, string | number | undefined>;
+  /** Default 30 s. */
+  timeoutMs?: number;
+}
+
+export class Http {
+  constructor(
+    readonly baseURL: string,
+    private readonly defaultHeaders: () => Record<string, string> = () => ({}),
+  ) {}
+
+  url(path: string, query?: RequestOptions['query']): string {
+    const u = new URL(path, this.baseURL);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u.toString();
+  }
+
+  /** The raw response; the caller decides what a good status is. */
+  async raw(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...this.defaultHeaders(), ...opts.headers };
+    let body = opts.body as BodyInit | undefined;
+    if (opts.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(opts.json);
+    }
+    const init: RequestInit & { duplex?: 'half' } = {
+      method,
+      headers,
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+    };
+    if (body && typeof (body as unknown as NodeJS.ReadableStream).pipe === 'function') init.duplex = 'half';
+    return fetch(this.url(path, opts.query), init);
+  }
+
+  /** Calls the API and validates the success envelope's `data` with the schema. */
+  async call<T extends z.ZodType>(method: string, path: string, schema: T, opts: RequestOptions = {}): Promise<z.output<T>> {
+    const res = await this.raw(method, path, opts);
+    const text = await res.text();
+    if (!res.ok) throw new ApiError(method, res.url || this.url(path), res.status, parseCode(text), text);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ApiError(method, this.url(path), res.status, undefined, `not JSON: ${text.slice(0, 200)}`);
+    }
+    const env = json as { code?: unknown; data?: unknown };
+    if (env.code !== 'success') throw new ApiError(method, this.url(path), res.status, String(env.code), text);
+    const parsed = schema.safeParse(env.data);
+    if (!parsed.success) {
+      throw new Error(`${method} ${path}: the response does not have the expected shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    return parsed.data;
+  }
+}
+
+export function parseCode(text: string): string | undefined {
+  try {
+    const parsed = ErrorEnvelope.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads one cookie from a response's Set-Cookie headers. */
+export function setCookie(res: Response, name: string): { value: string; attributes: Record<string, string | true> } | undefined {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair, ...attrs] = line.split(';').map((s) => s.trim());
+    const eq = pair.indexOf('=');
+    if (pair.slice(0, eq) !== name) continue;
+    const attributes: Record<string, string | true> = {};
+    for (const a of attrs) {
+      const i = a.indexOf('=');
+      if (i < 0) attributes[a.toLowerCase()] = true;
+      else attributes[a.slice(0, i).toLowerCase()] = a.slice(i + 1);
+    }
+    return { value: pair.slice(eq + 1), attributes };
+  }
+  return undefined;
+}

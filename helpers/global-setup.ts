@@ -1,0 +1,122 @@
+/**
+ * Runs once before any test: validates the target (an existing deployment is checked for reach,
+ * identity and credentials within seconds), or starts a managed one with the services it needs,
+ * prints a one-screen summary and hands the run state to the workers. The returned function is
+ * the teardown; it also runs after a failure or Ctrl-C.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FullConfig } from '@playwright/test';
+import { LoginError } from './api/aster.js';
+import { summaryLines } from './capabilities.js';
+import { loadConfig } from './config.js';
+import { registerSecret } from './secrets.js';
+import { findMailpit, startMailpit } from './services/mailpit.js';
+import { findS3Server, startS3 } from './services/s3.js';
+import { preflightExisting } from './target/preflight.js';
+import { startManagedTarget } from './target/managed.js';
+import { generatedPassword } from './target/provision.js';
+import { newRunId, type RunState, writeRunState } from './target/run-state.js';
+import { startFakeOffice } from './wopi/fake-office.js';
+
+type Stop = () => Promise<void>;
+
+async function optionalService<T>(name: string, load: () => Promise<T | null>): Promise<T | null> {
+  try {
+    return await load();
+  } catch (e) {
+    console.warn(`  ${name} not started: ${(e as Error).message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  const cfg = loadConfig();
+  const stops: Stop[] = [];
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'aster-run-'));
+  stops.push(async () => rmSync(stateDir, { recursive: true, force: true }));
+  const teardown = async () => {
+    for (const stop of stops.reverse()) await stop().catch((e) => console.warn(`teardown: ${(e as Error).message}`));
+  };
+  const runId = newRunId();
+
+  try {
+    let state: RunState;
+    if (cfg.mode === 'existing') {
+      const baseURL = String(cfg.env.ASTER_BASE_URL).replace(/\/$/, '');
+      const admin = { identifier: String(cfg.env.ASTER_ADMIN_USER), password: String(cfg.env.ASTER_ADMIN_PASSWORD) };
+      const user = cfg.env.ASTER_USER && cfg.env.ASTER_USER_PASSWORD ? { identifier: cfg.env.ASTER_USER, password: cfg.env.ASTER_USER_PASSWORD } : undefined;
+      await preflightExisting(baseURL, admin, user);
+      state = {
+        runId,
+        baseURL,
+        mode: 'existing',
+        targetKind: 'deployment',
+        admin,
+        user,
+        mailpit: cfg.env.MAILPIT_URL ? { apiUrl: cfg.env.MAILPIT_URL } : undefined,
+        wopi: cfg.env.ASTER_WOPI_APP ? { apps: { docx: cfg.env.ASTER_WOPI_APP }, ownOffice: false } : undefined,
+        startedAt: new Date().toISOString(),
+      };
+    } else {
+      // Real Mailpit and a real S3 server when installed (bash .ci/install-services.sh); else their items are NOT_CHECKED.
+      const mailpit = cfg.env.MAILPIT_URL ? null : await optionalService('Mailpit', async () => (findMailpit() ? startMailpit() : null));
+      if (mailpit) stops.push(mailpit.stop);
+      const s3 = cfg.env.S3_ENDPOINT ? null : await optionalService('S3 server', async () => (findS3Server() ? startS3() : null));
+      if (s3) stops.push(s3.stop);
+      const office = await startFakeOffice();
+      stops.push(office.close);
+      const target = await startManagedTarget({ binary: cfg.env.ASTER_DRIVE_BIN });
+      stops.push(async () => {
+        await target.stop();
+        rmSync(target.workdir, { recursive: true, force: true });
+      });
+      const smtp = cfg.env.MAILPIT_SMTP?.split(':');
+      state = {
+        runId,
+        baseURL: target.baseURL,
+        mode: 'managed',
+        targetKind: cfg.env.ASTER_DRIVE_BIN ? 'asterdrive-binary' : 'standin',
+        admin: { identifier: cfg.env.ASTER_ADMIN_USER ?? 'ltadmin', password: cfg.env.ASTER_ADMIN_PASSWORD ?? generatedPassword() },
+        user:
+          cfg.env.ASTER_USER && cfg.env.ASTER_USER_PASSWORD
+            ? { identifier: cfg.env.ASTER_USER, password: cfg.env.ASTER_USER_PASSWORD }
+            : { identifier: 'ltuser', password: generatedPassword() },
+        managed: {
+          workdir: target.workdir,
+          pid: target.pid,
+          databaseUrl: target.databaseUrl,
+          doctorCmd: [...target.cli, 'doctor', '--database-url', target.databaseUrl, '--output-format', 'json'].map(shellQuote).join(' '),
+        },
+        mailpit: mailpit
+          ? { apiUrl: mailpit.apiUrl, smtpHost: mailpit.smtpHost, smtpPort: mailpit.smtpPort }
+          : cfg.env.MAILPIT_URL
+            ? { apiUrl: cfg.env.MAILPIT_URL, smtpHost: smtp?.[0], smtpPort: smtp ? Number(smtp[1]) : undefined }
+            : undefined,
+        s3: s3 ?? undefined,
+        wopi: { apps: {}, discoveryUrl: office.discoveryUrl, ownOffice: true },
+        startedAt: new Date().toISOString(),
+      };
+    }
+    const file = path.join(stateDir, 'run-state.json');
+    writeRunState(file, state);
+    process.env.ASTER_RUN_STATE = file;
+    process.env.ASTER_RUN_ID = runId;
+    process.env.ASTER_RUN_BASE_URL = state.baseURL;
+    process.env.ASTER_RUN_TARGET_KIND = state.targetKind;
+    for (const c of [state.admin, state.user]) registerSecret(c?.password);
+    if (state.s3) registerSecret(state.s3.secretAccessKey);
+    console.log(summaryLines(cfg, state).join('\n'));
+    return teardown;
+  } catch (e) {
+    await teardown();
+    if (e instanceof LoginError) throw new Error(e.message);
+    throw e;
+  }
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+

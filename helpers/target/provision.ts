@@ -1,0 +1,79 @@
+/**
+ * Provisions a fresh managed target through the public API, exactly as an operator would:
+ * first admin via setup, a default local storage policy, an ordinary user, then the settings
+ * the run needs (mail to Mailpit, the suite's WOPI discovery). Reference: core §2.7.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { AsterClient, type Credentials } from '../api/aster.js';
+import { Http } from '../api/http.js';
+import * as S from '../api/schemas.js';
+import type { RunState } from './run-state.js';
+
+export function generatedPassword(): string {
+  return `Lt-${randomBytes(18).toString('base64url')}`;
+}
+
+const LOCAL_POLICY = {
+  name: 'Launch suite local storage',
+  connection: {
+    connector_config: {
+      format_version: 1,
+      connector_id: 'asterdrive.storage.local',
+      schema_version: 1,
+      values: { base_path: './data/uploads', content_dedup: false },
+    },
+    behavior: {},
+    credential: { mode: 'none' },
+  },
+  max_file_size: 0,
+  chunk_size: 5 * 1024 * 1024,
+  is_default: true,
+};
+
+export async function provisionManaged(state: RunState): Promise<RunState> {
+  const anon = new Http(state.baseURL);
+  const check = await anon.call('POST', '/api/v1/auth/check', S.CheckResp);
+  if (check.setup_state === 'needs_admin') {
+    const email = state.admin.identifier.includes('@') ? state.admin.identifier : `${state.admin.identifier}@launch.test`;
+    const username = state.admin.identifier.includes('@') ? state.admin.identifier.split('@')[0] : state.admin.identifier;
+    await anon.call('POST', '/api/v1/auth/setup', S.UserInfo, {
+      json: { username, email, password: state.admin.password },
+      headers: { origin: state.baseURL },
+    });
+  }
+  const admin = await AsterClient.signIn(state.baseURL, state.admin);
+  const after = await anon.call('POST', '/api/v1/auth/check', S.CheckResp);
+  if (after.setup_state === 'needs_storage') {
+    await admin.call('POST', '/api/v1/admin/policies', S.StoragePolicy, { json: LOCAL_POLICY });
+  }
+
+  const user: Credentials = state.user ?? { identifier: 'ltuser', password: generatedPassword() };
+  await admin.call('POST', '/api/v1/admin/users', z.object({ user: S.UserInfo }).passthrough(), {
+    json: { username: user.identifier, email: `${user.identifier}@launch.test`, password: user.password },
+  });
+
+  await admin.setConfig('public_site_url', [state.baseURL]);
+  if (state.mailpit?.smtpHost && state.mailpit.smtpPort) {
+    await admin.setConfig('mail_smtp_host', state.mailpit.smtpHost);
+    await admin.setConfig('mail_smtp_port', String(state.mailpit.smtpPort));
+    await admin.setConfig('mail_security', 'false');
+    await admin.setConfig('mail_from_address', 'drive@launch.test');
+    await admin.setConfig('mail_outbox_dispatch_interval_secs', '1');
+  }
+  let wopi = state.wopi;
+  if (wopi?.discoveryUrl) {
+    // The "Build apps from WOPI discovery" action an operator clicks in Site Settings (integrations §2.1).
+    await admin.call('POST', '/api/v1/admin/config/frontend_preview_apps_json/action', z.unknown(), {
+      json: { action: 'build_wopi_discovery_preview_config', discovery_url: wopi.discoveryUrl },
+    });
+    const registry = JSON.parse(String((await admin.getConfig('frontend_preview_apps_json')).value)) as {
+      apps: { key: string; provider: string; extensions: string[] }[];
+    };
+    const apps: Record<string, string> = {};
+    for (const app of registry.apps.filter((a) => a.provider === 'wopi')) for (const ext of app.extensions) apps[ext] ??= app.key;
+    if (!apps.docx) throw new Error('The WOPI discovery import created no app for docx');
+    wopi = { ...wopi, apps };
+  }
+  return { ...state, user, wopi };
+}

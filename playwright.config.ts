@@ -1,0 +1,65 @@
+import { defineConfig, devices } from '@playwright/test';
+import { resolveChromium } from './helpers/chromium.js';
+import { ConfigError, loadConfig } from './helpers/config.js';
+import { secretsDir } from './helpers/secrets.js';
+
+function config() {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`\n${e.message}\n\nFix .env (see .env.example) and run again.\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+const cfg = config();
+// Created once in the runner; workers inherit the path and register the secrets they create.
+secretsDir();
+const chromium = resolveChromium(cfg.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE);
+if (chromium.problem) process.env.ASTER_CHROMIUM_PROBLEM = chromium.problem;
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  globalSetup: './helpers/global-setup.ts',
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'playwright-report' }],
+    ['junit', { outputFile: 'reports/junit.xml' }],
+    ['./reporter/launch-reporter.ts'],
+    ...(process.env.ASTER_JSON_REPORT ? [['json', { outputFile: process.env.ASTER_JSON_REPORT }] as ['json', { outputFile: string }]] : []),
+  ],
+  use: {
+    trace: cfg.env.ASTER_TRACE === 'on' ? 'on' : 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    serviceWorkers: 'block',
+    locale: 'en-US',
+    acceptDownloads: true,
+  },
+  projects: [
+    { name: 'setup', testMatch: /.*\.setup\.ts/ },
+    { name: 'api', testMatch: /.*\.api\.spec\.ts/, dependencies: ['setup'] },
+    {
+      name: 'browser',
+      testMatch: /.*\.ui\.spec\.ts/,
+      dependencies: ['setup'],
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1440, height: 960 },
+        launchOptions: {
+          executablePath: chromium.executablePath,
+          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+        },
+      },
+    },
+  ],
+});

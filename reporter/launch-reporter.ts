@@ -1,0 +1,79 @@
+/**
+ * Playwright reporter that writes reports/launch-report.{json,md}: every checklist item with a
+ * status, evidence and re-run command; prints a per-section summary; turns the run red on a FAIL,
+ * a run with no checklist test, or a stale waiver; and scrubs the run's secrets from every
+ * artifact once all reporters are done.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { CHECKLIST_ANNOTATION } from '../helpers/checklist.js';
+import { renderMarkdown, renderSummary } from './markdown.js';
+import type { TestRecord } from './model.js';
+import { scrubArtifacts } from './scrub.js';
+import { buildReport } from './verdict.js';
+import { loadWaivers } from './waivers.js';
+
+export default class LaunchReporter implements Reporter {
+  private readonly records = new Map<string, TestRecord>();
+  private config?: FullConfig;
+  private outDir = 'reports';
+  private runError?: string;
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(config: FullConfig, _suite: Suite): void {
+    this.config = config;
+    this.outDir = path.join(config.rootDir, 'reports');
+  }
+
+  onError(error: { message?: string }): void {
+    this.runError = (error.message ?? 'unknown error').split('\n')[0];
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const annotations = [...test.annotations, ...result.annotations.filter((a) => !test.annotations.includes(a))];
+    const items = [...new Set(annotations.filter((a) => a.type === CHECKLIST_ANNOTATION).map((a) => String(a.description)))];
+    this.records.set(test.id, {
+      id: test.id,
+      title: test.title,
+      file: path.relative(this.config?.rootDir ?? '.', test.location.file),
+      line: test.location.line,
+      project: test.parent.project()?.name ?? '',
+      items,
+      sectionTag: test.tags.find((t) => /^@s\d\d-/.test(t)),
+      status: result.status,
+      durationMs: result.duration,
+      annotations: annotations.map((a) => ({ type: a.type, description: a.description })),
+      error: result.error?.message,
+      attachments: result.attachments.map((a) => ({ name: a.name, path: a.path, contentType: a.contentType })),
+    });
+  }
+
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    const waiverFile = process.env.ASTER_WAIVERS_FILE ?? path.join(this.config?.rootDir ?? '.', 'waivers.json');
+    const { waivers, problems } = loadWaivers(waiverFile);
+    const report = buildReport({
+      tests: [...this.records.values()],
+      waivers,
+      waiverFileProblems: problems,
+      target: { baseURL: process.env.ASTER_RUN_BASE_URL, kind: process.env.ASTER_RUN_TARGET_KIND, runId: process.env.ASTER_RUN_ID },
+      today: new Date().toISOString().slice(0, 10),
+      runError: this.runError ?? (result.status === 'interrupted' ? 'interrupted' : result.status === 'timedout' ? 'global timeout' : undefined),
+    });
+    mkdirSync(this.outDir, { recursive: true });
+    writeFileSync(path.join(this.outDir, 'launch-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(path.join(this.outDir, 'launch-report.md'), renderMarkdown(report));
+    console.log(`\n${renderSummary(report)}`);
+    if (report.verdict === 'NO_GO' && result.status === 'passed') return { status: 'failed' };
+    return undefined;
+  }
+
+  async onExit(): Promise<void> {
+    const root = this.config?.rootDir ?? '.';
+    const found = await scrubArtifacts(['playwright-report', 'test-results', 'reports'].map((d) => path.join(root, d)));
+    if (found > 0) console.log(`Redacted ${found} secret occurrence(s) from the run's artifacts.`);
+  }
+}

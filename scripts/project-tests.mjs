@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: the project's own tests, in order: type-check, lint, unit and component tests
+ * (config, catalogue, verdict rules, stand-in, WebDAV adapter, services), the launch suite
+ * against the managed stand-in, and the fault matrix. Ends with the line `N passed, N failed`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const steps = [];
+let passed = 0;
+let failed = 0;
+
+function run(name, cmd, args, env = {}) {
+  const started = Date.now();
+  console.error(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  steps.push({ name, status: r.status, seconds });
+  return r.status ?? 1;
+}
+
+function countJson(file) {
+  if (!existsSync(file)) return { passed: 0, failed: 1 };
+  const s = JSON.parse(readFileSync(file, 'utf8')).stats;
+  return { passed: s.expected + s.flaky, failed: s.unexpected };
+}
+
+function simple(name, cmd, args) {
+  const status = run(name, cmd, args);
+  if (status === 0) passed += 1;
+  else failed += 1;
+}
+
+function playwright(name, args, jsonFile, env = {}) {
+  mkdirSync(path.dirname(jsonFile), { recursive: true });
+  rmSync(jsonFile, { force: true });
+  const status = run(name, 'npx', ['playwright', 'test', ...args], { ...env, ASTER_JSON_REPORT: jsonFile, PLAYWRIGHT_JSON_OUTPUT_NAME: jsonFile });
+  const c = countJson(jsonFile);
+  passed += c.passed;
+  failed += c.failed + (status !== 0 && c.failed === 0 ? 1 : 0);
+}
+
+const only = process.argv.slice(2);
+const want = (step) => only.length === 0 || only.includes(step);
+
+if (want('typecheck')) simple('type-check', 'npx', ['tsc', '-p', 'tsconfig.json']);
+if (want('lint')) simple('lint', 'npx', ['biome', 'lint', '.']);
+if (want('unit')) playwright('unit and component tests', ['--config', 'playwright.unit.config.ts', '--reporter=list,json'], 'reports/project/unit.json');
+if (want('suite')) playwright('launch suite against the managed stand-in', [], 'reports/project/suite.json');
+if (want('faults') && existsSync('scripts/faults.ts')) simple('fault matrix', 'npx', ['tsx', 'scripts/faults.ts']);
+
+console.error('\nSteps:');
+for (const s of steps) console.error(`  ${s.status === 0 ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds}s)`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
