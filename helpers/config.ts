@@ -74,15 +74,30 @@ export const VARIABLES = {
   ASTER_USER_PASSWORD: { schema: nonEmpty, example: 'another-long-password', doc: "the ordinary account's password", secret: true },
   ASTER_READONLY: { schema: flag, example: '1', doc: '1 = run only checks that write nothing' },
   // Operator access (auto+ items)
-  ASTER_METRICS_URL: { schema: httpUrl('the internal /health/metrics URL'), example: 'http://10.0.0.5:3000/health/metrics', doc: 'scraper-side URL of /health/metrics' },
+  ASTER_METRICS_URL: {
+    schema: httpUrl('the internal /health/metrics URL'),
+    example: 'http://10.0.0.5:3000/health/metrics',
+    doc: 'scraper-side URL of /health/metrics',
+  },
   ASTER_RESTART_CMD: { schema: nonEmpty, example: 'systemctl restart asterdrive', doc: 'shell command that restarts the server' },
-  ASTER_DOCTOR_CMD: { schema: nonEmpty, example: 'docker exec aster aster_drive doctor --output-format json', doc: 'shell command that runs aster_drive doctor' },
+  ASTER_DOCTOR_CMD: {
+    schema: nonEmpty,
+    example: 'docker exec aster aster_drive doctor --output-format json',
+    doc: 'shell command that runs aster_drive doctor',
+  },
   ASTER_DATA_DIR: { schema: nonEmpty, example: '/srv/asterdrive/data', doc: 'the data directory, when the suite runs on the same host' },
   // Mail
   MAILPIT_URL: { schema: httpUrl('the Mailpit web/API origin'), example: 'http://127.0.0.1:8025', doc: 'Mailpit API that receives the deployment mail' },
   MAILPIT_USER: { schema: nonEmpty, example: 'qa', doc: 'Mailpit basic-auth user' },
   MAILPIT_PASSWORD: { schema: nonEmpty, example: 'secret', doc: 'Mailpit basic-auth password', secret: true },
-  MAILPIT_SMTP: { schema: z.string().trim().regex(/^[^:\s]+:\d+$/, 'must be host:port'), example: '127.0.0.1:1025', doc: 'Mailpit SMTP address a managed target sends to' },
+  MAILPIT_SMTP: {
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[^:\s]+:\d+$/, 'must be host:port'),
+    example: '127.0.0.1:1025',
+    doc: 'Mailpit SMTP address a managed target sends to',
+  },
   // S3
   S3_ENDPOINT: { schema: httpUrl('the S3 endpoint'), example: 'https://s3.example.com', doc: 'S3 endpoint behind an S3 storage policy' },
   S3_REGION: { schema: nonEmpty, example: 'us-east-1', doc: 'S3 region' },
@@ -93,10 +108,21 @@ export const VARIABLES = {
   // Run behaviour
   ASTER_TRACE: { schema: onOff('on', 'retain-on-failure'), example: 'on', doc: 'on = keep traces for every test' },
   ASTER_LARGE_FILE_MB: { schema: positiveInt, example: '64', doc: 'size of the large (chunked) upload in MiB' },
-  ASTER_WOPI_APP: { schema: nonEmpty, example: 'custom.wopi.office.example.com__wopi_discovery__word', doc: 'preview app key to use on an existing deployment' },
+  ASTER_WOPI_APP: {
+    schema: nonEmpty,
+    example: 'custom.wopi.office.example.com__wopi_discovery__word',
+    doc: 'preview app key to use on an existing deployment',
+  },
   PLAYWRIGHT_CHROMIUM_EXECUTABLE: { schema: nonEmpty, example: '/usr/bin/chromium', doc: 'Chromium to drive' },
   // Expectations
-  ASTER_EXPECT_VERSION: { schema: z.string().trim().regex(/^\d+\.\d+\.\d+/, 'must look like 0.5.0'), example: '0.5.0', doc: 'version that must be running' },
+  ASTER_EXPECT_VERSION: {
+    schema: z
+      .string()
+      .trim()
+      .regex(/^\d+\.\d+\.\d+/, 'must look like 0.5.0'),
+    example: '0.5.0',
+    doc: 'version that must be running',
+  },
   ASTER_EXPECT_ACCESS_TTL_S: { schema: positiveInt, example: '900', doc: 'access token lifetime in seconds' },
   ASTER_EXPECT_REFRESH_TTL_S: { schema: positiveInt, example: '604800', doc: 'refresh token lifetime in seconds' },
   ASTER_EXPECT_REGISTRATION: { schema: onOff('open', 'closed'), example: 'closed', doc: 'public registration open or closed' },
@@ -127,8 +153,7 @@ function levenshtein(a: string, b: string): number {
   const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) dp[0][j] = j;
   for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
   return dp[a.length][b.length];
 }
 
@@ -164,13 +189,19 @@ export function parseConfig(source: NodeJS.ProcessEnv): SuiteConfig {
     warnings.push(`Unknown variable ${name} is ignored. Did you mean ${nearestKnown(name)}?`);
   }
   if (env.ASTER_BASE_URL && env.ASTER_DRIVE_BIN) {
-    problems.push('ASTER_BASE_URL and ASTER_DRIVE_BIN are both set. Use ASTER_BASE_URL for an existing deployment or ASTER_DRIVE_BIN for a managed local one, not both.');
+    problems.push(
+      'ASTER_BASE_URL and ASTER_DRIVE_BIN are both set. Use ASTER_BASE_URL for an existing deployment or ASTER_DRIVE_BIN for a managed local one, not both.',
+    );
   }
   if (env.ASTER_BASE_URL && (!env.ASTER_ADMIN_USER || !env.ASTER_ADMIN_PASSWORD)) {
-    problems.push('ASTER_BASE_URL is set but ASTER_ADMIN_USER / ASTER_ADMIN_PASSWORD are missing. An existing deployment needs an administrator. Example: ASTER_ADMIN_USER=admin');
+    problems.push(
+      'ASTER_BASE_URL is set but ASTER_ADMIN_USER / ASTER_ADMIN_PASSWORD are missing. An existing deployment needs an administrator. Example: ASTER_ADMIN_USER=admin',
+    );
   }
   if (typeof env.ASTER_DRIVE_BIN === 'string' && !existsSync(env.ASTER_DRIVE_BIN)) {
-    problems.push(`ASTER_DRIVE_BIN=${env.ASTER_DRIVE_BIN} does not exist. Give the path of the aster_drive binary. Example: ASTER_DRIVE_BIN=/opt/asterdrive/aster_drive`);
+    problems.push(
+      `ASTER_DRIVE_BIN=${env.ASTER_DRIVE_BIN} does not exist. Give the path of the aster_drive binary. Example: ASTER_DRIVE_BIN=/opt/asterdrive/aster_drive`,
+    );
   }
   const s3Set = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((n) => env[n]);
   if (s3Set.length > 0 && s3Set.length < 4) {

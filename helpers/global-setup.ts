@@ -119,4 +119,3 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
 function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
-

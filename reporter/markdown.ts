@@ -19,7 +19,9 @@ export function renderMarkdown(r: LaunchReport): string {
   out.push(`Target: ${r.target.baseURL ?? 'unknown'} (${r.target.kind ?? 'unknown'}), run ${r.target.runId ?? '-'}, ${r.generatedAt}`);
   out.push('');
   const c = r.counts;
-  out.push(`**${c.checked} of ${c.total} items checked** by ${c.testsRun} test(s): ${c.PASS} pass, ${c.FAIL} fail, ${c.WAIVED} waived, ${c.NOT_CHECKED} not checked, ${c.MANUAL} manual, ${c.N_A} not applicable.`);
+  out.push(
+    `**${c.checked} of ${c.total} items checked** by ${c.testsRun} test(s): ${c.PASS} pass, ${c.FAIL} fail, ${c.WAIVED} waived, ${c.NOT_CHECKED} not checked, ${c.MANUAL} manual, ${c.N_A} not applicable.`,
+  );
   if (r.verdictReasons.length) {
     out.push('');
     out.push('Why not GO:');
@@ -40,7 +42,10 @@ export function renderMarkdown(r: LaunchReport): string {
     out.push('', `## ${s.number}. ${s.title} — ${ICON[s.status]}`, '');
     out.push('| Item | Check | Status | Details | Evidence |', '| --- | --- | --- | --- | --- |');
     for (const i of s.items) {
-      const details = i.status === 'WAIVED' ? `waived until ${i.waiver?.expires}: ${i.waiver?.reason} (${i.waiver?.tracking})` : (i.reason ?? i.tests.map((t) => t.title).join('; '));
+      const details =
+        i.status === 'WAIVED'
+          ? `waived until ${i.waiver?.expires}: ${i.waiver?.reason} (${i.waiver?.tracking})`
+          : (i.reason ?? i.tests.map((t) => t.title).join('; '));
       const evidence = i.tests.flatMap((t) => t.evidence.filter((e) => e.path).map((e) => `[${e.name}](${relative(e.path ?? '')})`)).join(' ');
       out.push(`| ${i.id} | ${cell(i.title)} | ${ICON[i.status]} | ${cell(details)} | ${evidence} |`);
     }
@@ -63,10 +68,14 @@ function relative(p: string): string {
 }
 
 export function renderSummary(r: LaunchReport): string {
-  const lines = [`Launch verdict: ${r.verdict} — ${r.counts.checked}/${r.counts.total} items checked (${r.counts.PASS} pass, ${r.counts.FAIL} fail, ${r.counts.WAIVED} waived, ${r.counts.NOT_CHECKED} not checked, ${r.counts.MANUAL} manual, ${r.counts.N_A} n/a)`];
+  const lines = [
+    `Launch verdict: ${r.verdict} — ${r.counts.checked}/${r.counts.total} items checked (${r.counts.PASS} pass, ${r.counts.FAIL} fail, ${r.counts.WAIVED} waived, ${r.counts.NOT_CHECKED} not checked, ${r.counts.MANUAL} manual, ${r.counts.N_A} n/a)`,
+  ];
   for (const s of r.sections) {
     const n = (st: ItemStatus) => s.items.filter((i) => i.status === st).length;
-    lines.push(`  ${String(s.number).padStart(2)}. ${s.title.padEnd(42).slice(0, 42)} ${s.status.padEnd(11)} ${n('PASS')}✓ ${n('FAIL')}✗ ${n('NOT_CHECKED')}? ${n('MANUAL')}👤`);
+    lines.push(
+      `  ${String(s.number).padStart(2)}. ${s.title.padEnd(42).slice(0, 42)} ${s.status.padEnd(11)} ${n('PASS')}✓ ${n('FAIL')}✗ ${n('NOT_CHECKED')}? ${n('MANUAL')}👤`,
+    );
   }
   for (const reason of r.verdictReasons) lines.push(`  NO-GO: ${reason}`);
   lines.push('  Report: reports/launch-report.md (and .json), HTML: npx playwright show-report');

@@ -43,7 +43,12 @@ function itemStatus(tests: TestRecord[]): { status: ItemStatus; reason?: string;
 }
 
 function firstLine(s: string | undefined): string {
-  return (s ?? '').split('\n').find((l) => l.trim())?.trim() ?? '';
+  return (
+    (s ?? '')
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ?? ''
+  );
 }
 
 function sectionStatus(items: ItemReport[]): ItemStatus {

@@ -6,11 +6,28 @@ import type { Waiver } from '../reporter/waivers.js';
 let n = 0;
 function rec(items: string[], status: TestRecord['status'], annotations: TestRecord['annotations'] = []): TestRecord {
   n += 1;
-  return { id: `t${n}`, title: `test ${n}`, file: 'tests/x.api.spec.ts', line: n, project: 'api', items, status, durationMs: 1, annotations, attachments: [], error: status === 'failed' ? 'Error: boom\n  at x' : undefined };
+  return {
+    id: `t${n}`,
+    title: `test ${n}`,
+    file: 'tests/x.api.spec.ts',
+    line: n,
+    project: 'api',
+    items,
+    status,
+    durationMs: 1,
+    annotations,
+    attachments: [],
+    error: status === 'failed' ? 'Error: boom\n  at x' : undefined,
+  };
 }
 const input = (tests: TestRecord[], waivers: Waiver[] = []): BuildInput => ({ tests, waivers, waiverFileProblems: [], target: {}, today: '2026-11-26' });
 const item = (r: ReturnType<typeof buildReport>, id: string) => r.sections.flatMap((s) => s.items).find((i) => i.id === id)!;
-const waiver = (item: string, expires = '2027-01-31'): Waiver => ({ item, reason: 'known proxy limit, fix planned', tracking: 'https://tracker.example/1', expires });
+const waiver = (item: string, expires = '2027-01-31'): Waiver => ({
+  item,
+  reason: 'known proxy limit, fix planned',
+  tracking: 'https://tracker.example/1',
+  expires,
+});
 
 test('every catalogue item appears once, in checklist order', () => {
   const r = buildReport(input([rec(['10.1'], 'passed')]));
@@ -29,7 +46,9 @@ test('an item passes only when every test naming it passed', () => {
 });
 
 test('a skipped test never makes a pass: NOT_CHECKED with the variable that would enable it', () => {
-  const r = buildReport(input([rec(['10.1'], 'passed'), rec(['10.3'], 'skipped', [{ type: 'not_checked', description: 'no metrics URL (set ASTER_METRICS_URL to check it)' }])]));
+  const r = buildReport(
+    input([rec(['10.1'], 'passed'), rec(['10.3'], 'skipped', [{ type: 'not_checked', description: 'no metrics URL (set ASTER_METRICS_URL to check it)' }])]),
+  );
   expect(item(r, '10.3')).toMatchObject({ status: 'NOT_CHECKED', reason: expect.stringContaining('ASTER_METRICS_URL') });
   expect(r.verdict).toBe('GO');
   expect(r.counts.checked).toBe(1);

@@ -28,7 +28,9 @@ export async function login(baseURL: string, creds: Credentials): Promise<{ toke
   }
   const text = await res.text();
   if (res.status === 401) {
-    throw new LoginError(`Sign-in as "${creds.identifier}" was refused (401 ${text.includes('credentials_failed') ? 'auth.credentials_failed' : ''}). Check the username and password in .env.`);
+    throw new LoginError(
+      `Sign-in as "${creds.identifier}" was refused (401 ${text.includes('credentials_failed') ? 'auth.credentials_failed' : ''}). Check the username and password in .env.`,
+    );
   }
   if (!res.ok) throw new LoginError(`Sign-in as "${creds.identifier}" failed with ${res.status}: ${text.slice(0, 200)}`);
   const data = S.LoginResp.parse(JSON.parse(text).data);

@@ -74,7 +74,9 @@ export class Http {
     if (env.code !== 'success') throw new ApiError(method, this.url(path), res.status, String(env.code), text);
     const parsed = schema.safeParse(env.data);
     if (!parsed.success) {
-      throw new Error(`${method} ${path}: the response does not have the expected shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new Error(
+        `${method} ${path}: the response does not have the expected shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     return parsed.data;
   }

@@ -7,8 +7,7 @@ export const ErrorEnvelope = z.object({
   error: z.object({ retryable: z.boolean().optional() }).passthrough().optional(),
 });
 
-export const envelope = <T extends z.ZodType>(data: T) =>
-  z.object({ code: z.literal('success'), msg: z.string(), data });
+export const envelope = <T extends z.ZodType>(data: T) => z.object({ code: z.literal('success'), msg: z.string(), data });
 
 export const SetupState = z.enum(['needs_admin', 'needs_storage', 'ready']);
 
@@ -57,13 +56,9 @@ export const FileVersion = z
   .object({ id: z.number(), version: z.number(), current: z.boolean(), size: z.number(), etag: z.string(), reason: z.string().optional() })
   .passthrough();
 
-export const ShareInfo = z
-  .object({ id: z.number(), token: z.string(), target: z.object({ type: z.string(), id: z.number() }) })
-  .passthrough();
+export const ShareInfo = z.object({ id: z.number(), token: z.string(), target: z.object({ type: z.string(), id: z.number() }) }).passthrough();
 
-export const SharePublicInfo = z
-  .object({ token: z.string(), name: z.string(), share_type: z.string(), has_password: z.boolean() })
-  .passthrough();
+export const SharePublicInfo = z.object({ token: z.string(), name: z.string(), share_type: z.string(), has_password: z.boolean() }).passthrough();
 
 const TrashItem = z.object({ id: z.number(), name: z.string() }).passthrough();
 export const TrashContents = z.object({ folders: z.array(TrashItem), files: z.array(TrashItem) }).passthrough();
@@ -96,9 +91,7 @@ export const AuditEntry = z
   })
   .passthrough();
 
-export const SystemConfig = z
-  .object({ key: z.string(), value: z.union([z.string(), z.array(z.string())]), source: z.string().optional() })
-  .passthrough();
+export const SystemConfig = z.object({ key: z.string(), value: z.union([z.string(), z.array(z.string())]), source: z.string().optional() }).passthrough();
 
 export const SystemInfo = z.object({ version: z.string(), build_time: z.string().nullable().optional() }).passthrough();
 
@@ -106,9 +99,7 @@ export const StoragePolicy = z
   .object({ id: z.number(), name: z.string(), connector_id: z.string().optional(), is_default: z.boolean(), chunk_size: z.number() })
   .passthrough();
 
-export const WebdavAccountCreated = z
-  .object({ id: z.number(), username: z.string(), password: z.string() })
-  .passthrough();
+export const WebdavAccountCreated = z.object({ id: z.number(), username: z.string(), password: z.string() }).passthrough();
 
 export const WebdavSettings = z.object({ prefix: z.string(), endpoint: z.string() });
 

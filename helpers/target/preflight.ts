@@ -40,7 +40,9 @@ export async function preflightExisting(baseURL: string, admin: Credentials, use
     );
   }
   if (!checkBody.includes('"ready"')) {
-    throw new PreflightError(`${baseURL} is not set up yet (setup state is not "ready"). Finish the first-run setup (admin + default storage policy) before a launch run.`);
+    throw new PreflightError(
+      `${baseURL} is not set up yet (setup state is not "ready"). Finish the first-run setup (admin + default storage policy) before a launch run.`,
+    );
   }
   let adminClient: AsterClient;
   try {

@@ -24,7 +24,12 @@ test.describe('final acceptance: health endpoints', () => {
   test('the restricted /health/metrics returns Prometheus text', checks(['10.3'], '@readonly'), async ({ run, evidence }) => {
     const url = scraperMetricsUrl(run);
     const { res, text, families } = await scrape(url);
-    await evidence('metrics families', { url, status: res.status, contentType: res.headers.get('content-type'), families: families.map((f) => `${f.name} ${f.type}`) });
+    await evidence('metrics families', {
+      url,
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      families: families.map((f) => `${f.name} ${f.type}`),
+    });
     expect(res.status, `${url} answered ${res.status}; is the binary built with the "metrics" feature?`).toBe(200);
     expect(res.headers.get('content-type') ?? '').toContain('text/plain');
     expect(families.length, `no metric families parsed from ${text.slice(0, 120)}`).toBeGreaterThan(0);
