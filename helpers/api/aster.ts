@@ -105,9 +105,9 @@ export class AsterClient {
   }
 
   /** Direct multipart upload; folder_id goes in the query string (core gotcha 11). */
-  async uploadBytes(name: string, bytes: Uint8Array<ArrayBuffer>, folderId: number | null, mimeType = 'application/octet-stream') {
+  async uploadBytes(name: string, bytes: Uint8Array, folderId: number | null, mimeType = 'application/octet-stream') {
     const form = new FormData();
-    form.append('file', new Blob([bytes], { type: mimeType }), name);
+    form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType }), name);
     return this.call('POST', '/api/v1/files/upload', S.FileInfo, {
       body: form,
       query: { folder_id: folderId ?? undefined, declared_size: bytes.byteLength },
@@ -145,9 +145,9 @@ export class AsterClient {
     return this.http.raw('GET', `/api/v1/files/${id}/download`, { headers, timeoutMs: 600_000 });
   }
 
-  putContent(id: number, bytes: Uint8Array<ArrayBuffer>) {
+  putContent(id: number, bytes: Uint8Array) {
     return this.call('PUT', `/api/v1/files/${id}/content`, S.FileInfo, {
-      body: bytes,
+      body: bytes as Uint8Array<ArrayBuffer>,
       headers: { 'content-type': 'application/octet-stream' },
     });
   }
@@ -169,6 +169,9 @@ export class AsterClient {
   // Shares (core §5)
   createShare(target: { type: 'file' | 'folder'; id: number }, opts: { password?: string; expires_at?: string | null; max_downloads?: number } = {}) {
     return this.call('POST', '/api/v1/shares', S.ShareInfo, { json: { target, ...opts } });
+  }
+  myShares() {
+    return this.call('GET', '/api/v1/shares', S.offsetPage(S.MyShareInfo), { query: { limit: 100 } });
   }
   deleteShare(id: number) {
     return this.call('DELETE', `/api/v1/shares/${id}`, z.unknown());

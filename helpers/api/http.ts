@@ -107,3 +107,11 @@ export function setCookie(res: Response, name: string): { value: string; attribu
   }
   return undefined;
 }
+
+export function headersOf(res: Response): Record<string, string> {
+  const out: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    out[name] = name === 'set-cookie' ? '[set-cookie]' : value;
+  });
+  return out;
+}

@@ -58,6 +58,10 @@ export const FileVersion = z
 
 export const ShareInfo = z.object({ id: z.number(), token: z.string(), target: z.object({ type: z.string(), id: z.number() }) }).passthrough();
 
+export const MyShareInfo = z
+  .object({ id: z.number(), token: z.string(), resource_id: z.number().optional(), resource_name: z.string().optional(), status: z.string().optional() })
+  .passthrough();
+
 export const SharePublicInfo = z.object({ token: z.string(), name: z.string(), share_type: z.string(), has_password: z.boolean() }).passthrough();
 
 const TrashItem = z.object({ id: z.number(), name: z.string() }).passthrough();

@@ -1,0 +1,46 @@
+/**
+ * Which WOPI app the suite launches for a file type, and whether the suite can act as its
+ * Office server. With a real Office server whose discovery publishes a proof key, every host
+ * call must be signed by that server, so the suite cannot save on its behalf (integrations §2.6).
+ */
+import { z } from 'zod';
+import type { AsterClient } from '../api/aster.js';
+import type { RunState } from '../target/run-state.js';
+
+const Registry = z.object({
+  apps: z.array(
+    z
+      .object({
+        key: z.string(),
+        provider: z.string(),
+        enabled: z.boolean().optional(),
+        extensions: z.array(z.string()),
+        config: z.record(z.string(), z.unknown()).optional(),
+      })
+      .passthrough(),
+  ),
+});
+
+export type WopiApp = { key: string; discoveryUrl?: string; proofKey: boolean } | { problem: string; variable: string };
+
+export async function wopiAppFor(run: RunState, admin: AsterClient, ext: string): Promise<WopiApp> {
+  const registry = Registry.parse(JSON.parse(String((await admin.getConfig('frontend_preview_apps_json')).value)));
+  const wanted = run.wopi?.apps[ext];
+  const app = registry.apps.find((a) => a.provider === 'wopi' && a.enabled !== false && (wanted ? a.key === wanted : a.extensions.includes(ext)));
+  if (!app) {
+    return { problem: `no enabled WOPI preview app handles .${ext}`, variable: 'ASTER_WOPI_APP (or configure an Office app in Site Settings → Preview Apps)' };
+  }
+  const discoveryUrl = typeof app.config?.discovery_url === 'string' ? app.config.discovery_url : undefined;
+  let proofKey = false;
+  if (discoveryUrl) {
+    const xml = await fetch(discoveryUrl, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text());
+    proofKey = /<([\w-]+:)?proof-key\b/i.test(xml);
+  }
+  if (proofKey && !run.wopi?.ownOffice) {
+    return {
+      problem: `the Office server's discovery (${discoveryUrl}) publishes a proof key, so only that server can sign WOPI saves`,
+      variable: 'a manual open-and-save in the panel',
+    };
+  }
+  return { key: app.key, discoveryUrl, proofKey };
+}

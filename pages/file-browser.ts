@@ -1,0 +1,51 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { AppShell } from './app-shell.js';
+
+export class FileBrowser {
+  readonly shell: AppShell;
+
+  constructor(private readonly page: Page) {
+    this.shell = new AppShell(page);
+  }
+
+  async openFolder(baseURL: string, folderId: number): Promise<void> {
+    await this.page.goto(`${baseURL}/folder/${folderId}`);
+    await this.shell.expectSignedIn();
+  }
+
+  /** The name cell gains sr-only badges after share/lock, so match the row by its title span. */
+  row(name: string): Locator {
+    return this.page.getByRole('row').filter({ has: this.page.getByTitle(name, { exact: true }) });
+  }
+
+  /** Uploads through the real file chooser: surface context menu → `Upload File`. */
+  async uploadThroughChooser(file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+    const zone = this.shell.dropZone;
+    const box = await zone.boundingBox();
+    if (!box) throw new Error('the file drop zone has no size');
+    // Right-click the surface well away from any row, so the surface menu (not a row menu) opens.
+    await zone.click({ button: 'right', position: { x: box.width - 12, y: box.height - 12 } });
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.page.getByRole('menuitem', { name: 'Upload File' }).click();
+    await (await chooser).setFiles(file);
+    await expect(this.page.getByTestId('bottom-right-activity-shell').getByText('Upload complete').first()).toBeVisible({ timeout: 60_000 });
+    await expect(this.row(file.name)).toBeVisible({ timeout: 30_000 });
+  }
+
+  async openRowMenu(name: string): Promise<void> {
+    await this.row(name).getByRole('button', { name: 'More actions' }).click();
+  }
+
+  async rowAction(name: string, action: string): Promise<void> {
+    await this.openRowMenu(name);
+    await this.page.getByRole('menuitem', { name: action, exact: true }).click();
+  }
+
+  /** Opens the preview dialog of a file (single-click mode) and returns it. */
+  async preview(name: string): Promise<Locator> {
+    await this.row(name).getByTitle(name, { exact: true }).click();
+    const dialog = this.page.getByRole('dialog', { name });
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+}

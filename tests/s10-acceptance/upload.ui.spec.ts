@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { expect, test } from '../../fixtures/index.js';
+import { checks } from '../../helpers/checklist.js';
+import { sha256, sha256OfResponse } from '../../helpers/files/hash.js';
+import { FileBrowser } from '../../pages/file-browser.js';
+
+test(
+  'a small file uploads through the panel file chooser, intact',
+  checks(['10.5'], '@own-data'),
+  async ({ userPage, userApi, workFolder, owned, ns, run, evidence }) => {
+    const browser = new FileBrowser(userPage);
+    const name = ns.name('small', 'txt');
+    const buffer = Buffer.concat([Buffer.from(`launch check ${name}\n`), randomBytes(4096)]);
+
+    await browser.openFolder(run.baseURL, workFolder.id);
+    await test.step('upload through the file chooser', () => browser.uploadThroughChooser({ name, mimeType: 'text/plain', buffer }));
+
+    const listed = (await userApi.listFolder(workFolder.id)).files.find((f) => f.name === name);
+    expect(listed, `${name} is not in the folder listing after the upload`).toBeDefined();
+    owned.file(userApi, Number(listed?.id));
+    const got = await sha256OfResponse(await userApi.download(Number(listed?.id)));
+    await evidence('small upload', { name, bytes: buffer.byteLength, sha256Sent: sha256(buffer), sha256Received: got.sha256 });
+    expect(got.sha256).toBe(sha256(buffer));
+  },
+);
