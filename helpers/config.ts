@@ -113,6 +113,7 @@ export const VARIABLES = {
     example: 'custom.wopi.office.example.com__wopi_discovery__word',
     doc: 'preview app key to use on an existing deployment',
   },
+  ASTER_WAIVERS_FILE: { schema: nonEmpty, example: 'waivers.json', doc: 'waivers file' },
   PLAYWRIGHT_CHROMIUM_EXECUTABLE: { schema: nonEmpty, example: '/usr/bin/chromium', doc: 'Chromium to drive' },
   // Expectations
   ASTER_EXPECT_VERSION: {

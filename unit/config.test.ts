@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { ConfigError, parseConfig } from '../helpers/config.js';
+import { readFileSync } from 'node:fs';
+import dotenv from 'dotenv';
+import { ConfigError, parseConfig, VARIABLES } from '../helpers/config.js';
 
 const BAD = [
   { env: { ASTER_BASE_URL: 'ftp://x' }, name: 'ASTER_BASE_URL', says: 'http:// or https://' },
@@ -55,4 +57,11 @@ test('no ASTER_BASE_URL means a managed stand-in target; ASTER_DRIVE_BIN a manag
   expect(parseConfig({ ASTER_DRIVE_BIN: process.execPath }).targetKind).toBe('asterdrive-binary');
   const existing = parseConfig({ ASTER_BASE_URL: 'https://drive.example.com', ASTER_ADMIN_USER: 'a', ASTER_ADMIN_PASSWORD: 'b', ASTER_READONLY: '1' });
   expect(existing).toMatchObject({ mode: 'existing', readonly: true, secrets: ['b'] });
+});
+
+test('.env.example documents exactly the variables the suite reads, and validates as-is', () => {
+  const text = readFileSync('.env.example', 'utf8');
+  const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]).sort();
+  expect(documented).toEqual(Object.keys(VARIABLES).sort());
+  expect(() => parseConfig(dotenv.parse(text))).not.toThrow();
 });
