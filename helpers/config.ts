@@ -131,6 +131,10 @@ export const VARIABLES = {
   ASTER_EXPECT_LONG_CONNECTION_S: { schema: positiveInt, example: '120', doc: 'a transfer this long must not be cut' },
   ASTER_EXPECT_AUDIT_RETENTION_DAYS: { schema: positiveInt, example: '90', doc: 'audit_log_retention_days' },
   ASTER_EXPECT_RATE_LIMITS: { schema: onOff('on', 'off'), example: 'on', doc: 'whether AsterDrive rate limits are expected on' },
+  ASTER_EXPECT_DEFAULT_POLICY_GROUP: { schema: nonEmpty, example: 'Default', doc: 'name of the policy group new users get' },
+  ASTER_EXPECT_MAX_FILE_MB: { schema: z.string().trim().regex(/^\d+$/, 'must be a whole number (0 = unlimited)').transform(Number), example: '0', doc: "default policy's single-file limit in MiB (0 = unlimited)" },
+  ASTER_EXPECT_CHUNK_MB: { schema: positiveInt, example: '5', doc: "default policy's chunk size in MiB" },
+  ASTER_EXPECT_USER_QUOTA_MB: { schema: z.string().trim().regex(/^\d+$/, 'must be a whole number (0 = unlimited)').transform(Number), example: '10240', doc: 'default_storage_quota in MiB (0 = unlimited)' },
   ASTER_EXPECT_WEBDAV_PREFIX: { schema: z.string().regex(/^\/[^\s]*$/, 'must start with /'), example: '/webdav', doc: 'WebDAV prefix the proxy forwards' },
 } satisfies Record<string, VarSpec>;
 

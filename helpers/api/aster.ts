@@ -220,6 +220,24 @@ export class AsterClient {
     return this.call('GET', '/api/v1/admin/audit-logs', S.offsetPage(S.AuditEntry), { query: { limit: 200, ...query } });
   }
   policies() {
-    return this.call('GET', '/api/v1/admin/policies', S.offsetPage(S.StoragePolicy));
+    return this.call('GET', '/api/v1/admin/policies', S.offsetPage(S.StoragePolicy), { query: { limit: 100 } });
+  }
+  /** The admin "Test Connection" of a saved policy: 200 when the storage answers (integrations §4.3). */
+  testPolicy(id: number) {
+    return this.http.raw('POST', `/api/v1/admin/policies/${id}/test`, { timeoutMs: 60_000 });
+  }
+  policyGroups() {
+    return this.call('GET', '/api/v1/admin/policy-groups', S.offsetPage(S.PolicyGroup), { query: { limit: 100 } });
+  }
+  async users(): Promise<z.output<typeof S.AdminUser>[]> {
+    const out: z.output<typeof S.AdminUser>[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = await this.call('GET', '/api/v1/admin/users', S.offsetPage(S.AdminUser), { query: { limit: 100, offset } });
+      out.push(...page.items);
+      if (page.items.length < 100) return out;
+    }
+  }
+  locks() {
+    return this.call('GET', '/api/v1/admin/locks', S.offsetPage(S.AdminLock), { query: { limit: 100 } });
   }
 }

@@ -116,3 +116,25 @@ export const WopiOpen = z.object({
 });
 
 export const ReadyResp = z.object({ status: SetupState });
+
+export const PolicyGroup = z
+  .object({
+    id: z.number(),
+    name: z.string(),
+    is_enabled: z.boolean(),
+    is_default: z.boolean(),
+    items: z.array(z.object({ policy_id: z.number() }).passthrough()),
+  })
+  .passthrough();
+
+export const AdminUser = UserInfo.extend({ policy_group_id: z.number().nullable().optional(), storage_quota: z.number().optional() });
+
+export const AdminLock = z
+  .object({
+    id: z.number(),
+    origin: z.string(),
+    lockroot_path: z.string().optional(),
+    created_at: z.string(),
+    timeout_at: z.string().nullable().optional(),
+  })
+  .passthrough();
