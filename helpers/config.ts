@@ -54,6 +54,9 @@ const positiveInt = z
   .transform(Number)
   .refine((n) => n > 0, 'must be greater than 0');
 
+/** Seconds that may be 0 (a cooldown of 0 = none). */
+const wholeSeconds = z.string().trim().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number);
+
 const nonEmpty = z.string().min(1, 'must not be empty');
 
 const onOff = (a: string, b: string) =>
@@ -127,6 +130,11 @@ export const VARIABLES = {
   ASTER_EXPECT_ACCESS_TTL_S: { schema: positiveInt, example: '900', doc: 'access token lifetime in seconds' },
   ASTER_EXPECT_REFRESH_TTL_S: { schema: positiveInt, example: '604800', doc: 'refresh token lifetime in seconds' },
   ASTER_EXPECT_REGISTRATION: { schema: onOff('open', 'closed'), example: 'closed', doc: 'public registration open or closed' },
+  ASTER_EXPECT_ACTIVATION_LINK_TTL_S: { schema: positiveInt, example: '86400', doc: 'auth_register_activation_ttl_secs' },
+  ASTER_EXPECT_RESET_LINK_TTL_S: { schema: positiveInt, example: '3600', doc: 'auth_password_reset_ttl_secs' },
+  ASTER_EXPECT_EMAIL_CHANGE_LINK_TTL_S: { schema: positiveInt, example: '86400', doc: 'auth_contact_change_ttl_secs' },
+  ASTER_EXPECT_RESEND_COOLDOWN_S: { schema: wholeSeconds, example: '60', doc: 'auth_contact_verification_resend_cooldown_secs' },
+  ASTER_EXPECT_RESET_COOLDOWN_S: { schema: wholeSeconds, example: '60', doc: 'auth_password_reset_request_cooldown_secs' },
   ASTER_EXPECT_MAX_DIRECT_UPLOAD_MB: { schema: positiveInt, example: '100', doc: 'largest direct upload the proxy must accept, MiB' },
   ASTER_EXPECT_LONG_CONNECTION_S: { schema: positiveInt, example: '120', doc: 'a transfer this long must not be cut' },
   ASTER_EXPECT_AUDIT_RETENTION_DAYS: { schema: positiveInt, example: '90', doc: 'audit_log_retention_days' },

@@ -31,7 +31,7 @@ export function allSecrets(): string[] {
   const dir = process.env.ASTER_SECRETS_DIR;
   const out = new Set(known);
   if (dir && existsSync(dir)) {
-    for (const f of readdirSync(dir)) {
+    for (const f of readdirSync(dir).filter((name) => name.endsWith('.txt'))) {
       for (const line of readFileSync(path.join(dir, f), 'utf8').split('\n')) if (line) out.add(JSON.parse(line) as string);
     }
   }

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Download, Page } from '@playwright/test';
 
 /** `/s/<token>` as an anonymous visitor (ui reference §5.2). */
 export class PublicSharePage {
@@ -21,10 +21,18 @@ export class PublicSharePage {
     await this.page.getByRole('button', { name: 'Verify' }).click();
   }
 
-  /** `Download` opens a popup that downloads (window.open); returns the download. */
-  async download() {
-    const popup = this.page.waitForEvent('popup');
+  /**
+   * `Download` calls window.open on the download URL. Chromium reports the download on the
+   * opener page (the popup closes at once), other browsers on the popup, so listen on both.
+   */
+  async download(): Promise<Download> {
+    const onPopup = new Promise<Download>((resolve) => {
+      this.page.context().once('page', (popup) => popup.once('download', resolve));
+    });
+    const download = Promise.race([this.page.waitForEvent('download'), onPopup]);
     await this.page.getByRole('button', { name: 'Download' }).click();
-    return (await popup).waitForEvent('download');
+    return download;
   }
+
+
 }

@@ -240,4 +240,18 @@ export class AsterClient {
   locks() {
     return this.call('GET', '/api/v1/admin/locks', S.offsetPage(S.AdminLock), { query: { limit: 100 } });
   }
+  /** Admin-created accounts are active and email-verified (integrations §4.5). */
+  createUser(username: string, email: string, password: string) {
+    return this.call('POST', '/api/v1/admin/users', z.object({ user: S.UserInfo }).passthrough(), { json: { username, email, password } });
+  }
+  getUser(id: number) {
+    return this.call('GET', `/api/v1/admin/users/${id}`, S.AdminUser);
+  }
+  deleteUser(id: number) {
+    return this.call('DELETE', `/api/v1/admin/users/${id}`, z.unknown());
+  }
+  /** The admin "Send test email" (integrations §3.2); the raw answer, since 503 is a verdict, not an error. */
+  sendTestEmail(targetEmail: string) {
+    return this.http.raw('POST', '/api/v1/admin/config/mail/action', { json: { action: 'send_test_email', target_email: targetEmail }, timeoutMs: 60_000 });
+  }
 }

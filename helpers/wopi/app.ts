@@ -44,3 +44,41 @@ export async function wopiAppFor(run: RunState, admin: AsterClient, ext: string)
   }
   return { key: app.key, discoveryUrl, proofKey };
 }
+
+/** An app as the panel sees it in `GET /api/v1/public/preview-apps` (disabled apps are left out). */
+export const PublicPreviewApp = z
+  .object({
+    key: z.string(),
+    provider: z.string(),
+    enabled: z.boolean().optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    extensions: z.array(z.string()).default([]),
+    config: z.record(z.string(), z.unknown()).nullable().optional(),
+  })
+  .passthrough();
+export type PublicPreviewApp = z.output<typeof PublicPreviewApp>;
+
+/** The preview apps an anonymous panel loads (integrations §2.1). */
+export async function publicPreviewApps(baseURL: string): Promise<PublicPreviewApp[]> {
+  const res = await fetch(new URL('/api/v1/public/preview-apps', baseURL), { signal: AbortSignal.timeout(15_000) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET /api/v1/public/preview-apps answered ${res.status}: ${text.slice(0, 200)}`);
+  return z
+    .object({ apps: z.array(PublicPreviewApp) })
+    .passthrough()
+    .parse(JSON.parse(text).data).apps;
+}
+
+/** The enabled WOPI app the panel offers for an extension (the run's own choice first). */
+export function wopiAppInPanel(run: RunState, apps: PublicPreviewApp[], ext: string): PublicPreviewApp | undefined {
+  const wopi = apps.filter((a) => a.provider === 'wopi' && a.enabled !== false);
+  const wanted = run.wopi?.apps[ext];
+  if (wanted) return wopi.find((a) => a.key === wanted);
+  return wopi.find((a) => a.extensions.map((e) => e.replace(/^\./, '').toLowerCase()).includes(ext));
+}
+
+/** The English label the panel shows for an app (button in the method chooser, iframe title). */
+export function appLabel(app: PublicPreviewApp): string {
+  const l = app.labels ?? {};
+  return l.en ?? l['en-US'] ?? Object.values(l)[0] ?? app.key;
+}

@@ -28,8 +28,13 @@ export class WopiSession {
     return u.toString();
   }
 
+  /** CheckFileInfo as the Office server sees it (status, headers, body). */
+  checkFileInfoRaw(): Promise<Response> {
+    return fetch(this.url(), { signal: AbortSignal.timeout(15_000) });
+  }
+
   async checkFileInfo(): Promise<{ status: number; info?: z.output<typeof CheckFileInfo>; body: string }> {
-    const res = await fetch(this.url(), { signal: AbortSignal.timeout(15_000) });
+    const res = await this.checkFileInfoRaw();
     const body = await res.text();
     return { status: res.status, info: res.ok ? CheckFileInfo.parse(JSON.parse(body)) : undefined, body };
   }
@@ -50,6 +55,9 @@ export class WopiSession {
   }
   getLock() {
     return this.override('GET_LOCK', {});
+  }
+  refreshLock(lockId: string) {
+    return this.override('REFRESH_LOCK', { 'X-WOPI-Lock': lockId });
   }
 
   putFile(bytes: Uint8Array, lockId?: string): Promise<Response> {

@@ -1,0 +1,65 @@
+/**
+ * Where the public entry of the target is: its HTTPS origin (the one users reach), the plain-HTTP
+ * origin that must redirect, and aliases of the same entry (another name the certificate covers).
+ *
+ * - Existing deployment: ASTER_BASE_URL, and `http://<its host>` (port 80).
+ * - Managed target behind the entry proxy (helpers/proxy/entry-proxy.ts): the run state's
+ *   `entry` (httpsOrigin, httpOrigin), written by global setup.
+ */
+import { z } from 'zod';
+import type { RunState } from '../target/run-state.js';
+
+export const EntryState = z.object({
+  httpsOrigin: z.string(),
+  httpOrigin: z.string(),
+  certPath: z.string().optional(),
+  spkiSha256Base64: z.string().optional(),
+  faults: z.array(z.string()).optional(),
+});
+
+export interface Entry {
+  /** The origin the suite (and users) use: run.baseURL. */
+  current: string;
+  /** The plain-HTTP origin of the same host that must redirect to HTTPS. */
+  http: string;
+  /** True when the managed target runs behind the suite's own entry proxy. */
+  suiteProxy: boolean;
+}
+
+export function entryOf(run: RunState): Entry {
+  const current = new URL(run.baseURL).origin;
+  const parsed = EntryState.safeParse((run as RunState & { entry?: unknown }).entry);
+  if (parsed.success) return { current, http: new URL(parsed.data.httpOrigin).origin, suiteProxy: true };
+  const u = new URL(current);
+  // The operator's HTTP listener is port 80 of the same host; a plain-HTTP target is its own HTTP origin.
+  return { current, http: u.protocol === 'http:' ? current : `http://${u.hostname}`, suiteProxy: false };
+}
+
+/**
+ * Another name of the same entry: `localhost` <-> `127.0.0.1` (the entry proxy's certificate
+ * covers both). Other hosts have no alias the suite can know.
+ */
+export function aliasOf(origin: string): string | undefined {
+  const u = new URL(origin);
+  if (u.hostname === 'localhost') u.hostname = '127.0.0.1';
+  else if (u.hostname === '127.0.0.1') u.hostname = 'localhost';
+  else return undefined;
+  return u.origin;
+}
+
+export function isHttpsOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' && u.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
+export function originOf(url: string, base?: string): string | undefined {
+  try {
+    return new URL(url, base).origin;
+  } catch {
+    return undefined;
+  }
+}

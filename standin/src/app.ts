@@ -1,0 +1,151 @@
+import crypto from 'node:crypto';
+import express, { type Express, type Request, type Response, type NextFunction } from 'express';
+import { loadStaticConfig, type StaticConfig } from './config.js';
+import type { Ctx } from './context.js';
+import { Store } from './db/state.js';
+import { errorHandler, sendError, ApiError } from './http/errors.js';
+import { setTrustedProxies } from './http/request.js';
+import { Metrics } from './services/metrics.js';
+import { TaskRunner } from './services/tasks.js';
+import { Mailer } from './services/mail.js';
+import { ensureDefaults } from './services/settings.js';
+import { audit } from './services/audit.js';
+import { rateLimiter } from './services/ratelimit.js';
+import { StorageManager } from './storage/index.js';
+import { healthRoutes } from './routes/health.js';
+import { authRoutes } from './routes/auth.js';
+import { accountRoutes } from './routes/auth-account.js';
+import { adminConfigRoutes } from './routes/admin-config.js';
+import { adminPolicyRoutes } from './routes/admin-policies.js';
+import { adminMiscRoutes } from './routes/admin-misc.js';
+import { publicRoutes } from './routes/public.js';
+import { folderRoutes } from './routes/folders.js';
+import { fileRoutes } from './routes/files.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { trashRoutes } from './routes/trash.js';
+import { shareRoutes } from './routes/shares.js';
+import { sharePublicRoutes } from './routes/share-public.js';
+import { webdavAccountRoutes } from './routes/webdav-accounts.js';
+import { wopiRoutes } from './routes/wopi.js';
+import { mountSpa } from './routes/spa.js';
+import { registerTaskHandlers } from './services/task-handlers.js';
+import { createVfs } from './vfs-impl.js';
+
+export interface StandinOptions {
+  cwd?: string;
+  config?: StaticConfig;
+}
+
+export interface Standin {
+  app: Express;
+  ctx: Ctx;
+  close(): Promise<void>;
+}
+
+function routeLabel(req: Request, res: Response): string {
+  const route = (req as Request & { route?: { path?: string } }).route?.path;
+  if (route && typeof route === 'string') {
+    // express resets baseUrl when an error leaves the /api/v1 router, so derive the mount from the URL
+    const base = req.originalUrl.startsWith('/api/v1/') && !route.startsWith('/api/') ? '/api/v1' : req.baseUrl;
+    return `${base}${route}`.replace(/:([A-Za-z_]+)/g, '{$1}');
+  }
+  if (req.originalUrl.startsWith('/api/')) return 'unmatched_api';
+  if (req.originalUrl.startsWith('/health')) return 'unmatched_health';
+  void res;
+  return 'unmatched';
+}
+
+export async function createStandin(opts: StandinOptions = {}): Promise<Standin> {
+  const cfg = opts.config ?? loadStaticConfig(opts.cwd);
+  setTrustedProxies(cfg.trustedProxies);
+  const store = new Store(cfg.statePath);
+  const ctx = { cfg, store, startedAt: Date.now(), timers: [] } as unknown as Ctx;
+  ctx.metrics = new Metrics();
+  ctx.tasks = new TaskRunner();
+  ctx.tasks.ctx = ctx;
+  ctx.storage = new StorageManager(ctx);
+  ctx.mail = new Mailer(ctx);
+  store.onQuery = (kind) => ctx.metrics.inc('db_queries_total', 'Database queries', { backend: 'sqlite', kind, status: 'success' });
+  ensureDefaults(store, cfg.bootstrapInsecureCookies);
+  audit(ctx, { userId: null, action: 'server_start', entityType: 'system_config', entityName: 'server' });
+  store.commit();
+  registerTaskHandlers(ctx);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const t0 = performance.now();
+    res.setHeader('X-Request-ID', crypto.randomUUID());
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.on('finish', () => {
+      const labels = { method: req.method, route: routeLabel(req, res), status: String(res.statusCode) };
+      ctx.metrics.inc('http_requests_total', 'HTTP requests', labels);
+      ctx.metrics.observe('http_request_duration_seconds', 'HTTP request duration', labels, (performance.now() - t0) / 1000);
+    });
+    next();
+  });
+  app.use(rateLimiter(ctx));
+  app.use(healthRoutes(ctx));
+
+  const vfs = createVfs(ctx);
+  const prefix = cfg.webdavPrefix;
+  const webdav = (await import('./webdav/index.js').catch(() => null)) as null | { mountWebdav?: (app: Express, vfs: unknown, prefix: string) => unknown };
+  if (webdav?.mountWebdav) {
+    await webdav.mountWebdav(app, vfs, prefix);
+  } else {
+    app.use(prefix, (_req, res) => {
+      res.status(501).type('text/plain').send('WebDAV adapter not installed');
+    });
+  }
+
+  const api = express.Router();
+  api.use(authRoutes(ctx));
+  api.use(accountRoutes(ctx));
+  api.use(publicRoutes(ctx));
+  api.use(adminConfigRoutes(ctx));
+  api.use(adminPolicyRoutes(ctx));
+  api.use(adminMiscRoutes(ctx));
+  api.use(uploadRoutes(ctx));
+  api.use(folderRoutes(ctx));
+  api.use(fileRoutes(ctx));
+  api.use(trashRoutes(ctx));
+  api.use(shareRoutes(ctx));
+  api.use(sharePublicRoutes(ctx));
+  api.use(webdavAccountRoutes(ctx));
+  api.use(wopiRoutes(ctx));
+  api.use((_req, res) => sendError(res, new ApiError(404, 'endpoint.not_found', 'endpoint not found')));
+  app.use('/api/v1', api);
+
+  const reserved = (p: string) =>
+    p === '/api' || p.startsWith('/api/') || p === '/health' || p.startsWith('/health/') || p === prefix || p.startsWith(`${prefix}/`) || p.startsWith('/assets/') || p.startsWith('/wopi');
+  mountSpa(app, reserved);
+  app.use(errorHandler);
+
+  ctx.tasks.resume();
+  ctx.mail.start();
+  const housekeeping = setInterval(() => {
+    const now = Date.now();
+    const s = store.state;
+    const before = s.wopiSessions.length + s.uploads.length;
+    s.wopiSessions = s.wopiSessions.filter((w) => w.expiresAt > now);
+    s.uploads = s.uploads.filter((u) => Date.parse(u.expiresAt) > now - 86_400_000);
+    if (s.wopiSessions.length + s.uploads.length !== before) store.commit();
+  }, 60_000);
+  housekeeping.unref();
+  ctx.timers.push(housekeeping);
+
+  return {
+    app,
+    ctx,
+    async close() {
+      ctx.mail.stop();
+      for (const t of ctx.timers) clearInterval(t);
+      store.flush();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { createStandin } from './app.js';
+import { loadStaticConfig } from './config.js';
+import { runDoctor } from './doctor.js';
+import { VERSION } from './services/system.js';
+
+async function serve(): Promise<void> {
+  const cfg = loadStaticConfig();
+  const faults = [...cfg.faults];
+  console.log(`[standin] active faults: ${faults.length ? faults.join(', ') : 'none'}`);
+  const { app, close } = await createStandin({ config: cfg });
+  const server = app.listen(cfg.port, cfg.host, () => {
+    console.log(`[standin] AsterDrive ${VERSION} stand-in listening on http://${cfg.host}:${cfg.port} (data: ${cfg.dataDir})`);
+  });
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  const stop = async () => {
+    server.close();
+    await close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+}
+
+const cmd = process.argv[2];
+if (cmd === '--version' || cmd === '-V') {
+  console.log(`aster_drive ${VERSION}`);
+} else if (cmd === 'doctor') {
+  runDoctor(process.argv.slice(3)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`${JSON.stringify({ ok: false, error: { code: 'internal_server_error', error_type: 'internal', message: String(e) } })}\n`);
+      process.exit(1);
+    },
+  );
+} else {
+  serve().catch((e) => {
+    console.error('[standin] failed to start:', e);
+    process.exit(1);
+  });
+}

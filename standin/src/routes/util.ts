@@ -1,0 +1,32 @@
+import type { Request, Response, NextFunction, RequestHandler } from 'express';
+import type { Ctx } from '../context.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Pads auth responses to >= ~350 ms + 0-125 ms jitter (core gotcha 8), also on errors. */
+export function padded(ctx: Ctx, h: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const t0 = Date.now();
+    let err: unknown;
+    try {
+      await h(req, res);
+    } catch (e) {
+      err = e;
+    }
+    if (!ctx.cfg.faults.has('slow-auth-off')) {
+      const wait = 350 + Math.random() * 125 - (Date.now() - t0);
+      if (wait > 0) await sleep(wait);
+    }
+    if (err) next(err);
+  };
+}
+
+export function q(req: Request, k: string): string | undefined {
+  const v = (req.query as Record<string, unknown>)[k];
+  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function page<T>(items: T[], limit: number, offset: number): { items: T[]; total: number; limit: number; offset: number } {
+  return { items: items.slice(offset, offset + limit), total: items.length, limit, offset };
+}

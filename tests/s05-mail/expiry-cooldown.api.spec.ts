@@ -1,0 +1,93 @@
+import { expect, test } from '../../fixtures/index.js';
+import { Http } from '../../helpers/api/http.js';
+import { checks } from '../../helpers/checklist.js';
+import { loadConfig, type VarName } from '../../helpers/config.js';
+import { createTempUser } from '../../helpers/mail/accounts.js';
+import { Mailbox, mailDomain, messageEvidence, runAddress } from '../../helpers/mail/mailpit.js';
+import { notApplicable, notChecked } from '../../helpers/verdict.js';
+
+/** Link lifetimes and cooldowns (integrations §3.4) and the variables that state the plan. */
+const PLAN: { variable: VarName; key: string; what: string; dflt: number }[] = [
+  { variable: 'ASTER_EXPECT_ACTIVATION_LINK_TTL_S', key: 'auth_register_activation_ttl_secs', what: 'activation link lifetime', dflt: 86400 },
+  { variable: 'ASTER_EXPECT_RESET_LINK_TTL_S', key: 'auth_password_reset_ttl_secs', what: 'password reset link lifetime', dflt: 3600 },
+  { variable: 'ASTER_EXPECT_EMAIL_CHANGE_LINK_TTL_S', key: 'auth_contact_change_ttl_secs', what: 'email change link lifetime', dflt: 86400 },
+  {
+    variable: 'ASTER_EXPECT_RESEND_COOLDOWN_S',
+    key: 'auth_contact_verification_resend_cooldown_secs',
+    what: 'activation / email change resend cooldown',
+    dflt: 60,
+  },
+  { variable: 'ASTER_EXPECT_RESET_COOLDOWN_S', key: 'auth_password_reset_request_cooldown_secs', what: 'password reset request cooldown', dflt: 60 },
+];
+
+/** The plan: the operator's values; on a managed target AsterDrive's defaults, which provisioning keeps. */
+function planned(variable: VarName, dflt: number, managed: boolean): number | undefined {
+  const v = loadConfig().env[variable];
+  return typeof v === 'number' ? v : managed ? dflt : undefined;
+}
+
+test('link lifetimes and resend cooldowns match the plan', checks(['5.6'], '@readonly'), async ({ adminApi, run, evidence }) => {
+  const rows = await Promise.all(
+    PLAN.map(async (p) => ({
+      ...p,
+      expected: planned(p.variable, p.dflt, run.mode === 'managed'),
+      actual: Number((await adminApi.getConfig(p.key)).value),
+    })),
+  );
+  await evidence(
+    'lifetimes and cooldowns (seconds)',
+    rows.map((r) => ({ setting: r.key, actual: r.actual, expected: r.expected ?? `(not given: ${r.variable})` })),
+  );
+  const mismatches = rows
+    .filter((r) => r.expected !== undefined && r.actual !== r.expected)
+    .map((r) => `${r.what}: ${r.key}=${r.actual} s, planned ${r.expected} s (${r.variable}); change it in Admin → System Settings → Authentication`);
+  expect(mismatches, 'settings that differ from the plan').toEqual([]);
+  const missing = rows.filter((r) => r.expected === undefined);
+  if (missing.length) {
+    notChecked(missing.map((r) => r.variable).join(', '), `the planned ${missing.map((r) => r.what).join(', ')} are not given`);
+  }
+});
+
+test('a second password reset request inside the cooldown sends no second mail', checks(['5.6'], '@own-data'), async ({ adminApi, run, owned, evidence }) => {
+  const mailbox = Mailbox.forRun(run);
+  if (!mailbox) notChecked('MAILPIT_URL', 'no Mailpit receives this deployment’s mail, so a second mail cannot be counted');
+  const configured = Number((await adminApi.getConfig('auth_password_reset_request_cooldown_secs')).value);
+  const plan = loadConfig().env.ASTER_EXPECT_RESET_COOLDOWN_S ?? (run.mode === 'managed' ? 60 : configured);
+  if (plan === 0) notApplicable('no password reset cooldown is planned (0 s), so a second mail is expected');
+  const interval = Number((await adminApi.getConfig('mail_outbox_dispatch_interval_secs').catch(() => ({ value: '5' }))).value) || 5;
+
+  const email = runAddress(run, 'cool', await mailDomain(run, adminApi));
+  owned.custom(`mail to ${email}`, () => mailbox.deleteTo(email));
+  await createTempUser(adminApi, owned, run, 'cool', email);
+  const request = async () => {
+    const res = await new Http(run.baseURL).raw('POST', '/api/v1/auth/password/reset/request', { json: { email }, timeoutMs: 15_000 });
+    expect(res.status, `the reset request answered ${res.status}`).toBe(200);
+  };
+
+  const first = Date.now();
+  await test.step('the first reset request sends a mail', async () => {
+    await request();
+    await evidence('first reset mail', messageEvidence(await mailbox.waitForMessageTo(email)));
+  });
+  const elapsed = (Date.now() - first) / 1000;
+  if (elapsed >= plan)
+    notApplicable(`the planned cooldown (${plan} s) is shorter than the mail round trip (${elapsed.toFixed(1)} s), so it cannot be observed`);
+
+  await test.step(`a second request ${elapsed.toFixed(1)} s later (cooldown ${plan} s planned, ${configured} s configured) sends nothing`, async () => {
+    await request();
+    // Watch long enough for the outbox to have sent a second mail: two dispatch rounds plus slack.
+    const windowMs = Math.min(20_000, (2 * interval + 3) * 1000);
+    const deadline = Date.now() + windowMs;
+    let count = 1;
+    while (Date.now() < deadline && count < 2) {
+      await new Promise((r) => setTimeout(r, 500));
+      count = await mailbox.countTo(email);
+    }
+    await evidence('reset mails received', { count, watchedSeconds: windowMs / 1000, plannedCooldown: plan, configuredCooldown: configured });
+    expect(
+      count,
+      `a second reset mail went out inside the ${plan} s cooldown (auth_password_reset_request_cooldown_secs=${configured}): ` +
+        'anyone can flood a mailbox with reset mails; set the cooldown in Admin → System Settings → Authentication',
+    ).toBe(1);
+  });
+});
