@@ -122,7 +122,14 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
   app.use('/api/v1', api);
 
   const reserved = (p: string) =>
-    p === '/api' || p.startsWith('/api/') || p === '/health' || p.startsWith('/health/') || p === prefix || p.startsWith(`${prefix}/`) || p.startsWith('/assets/') || p.startsWith('/wopi');
+    p === '/api' ||
+    p.startsWith('/api/') ||
+    p === '/health' ||
+    p.startsWith('/health/') ||
+    p === prefix ||
+    p.startsWith(`${prefix}/`) ||
+    p.startsWith('/assets/') ||
+    p.startsWith('/wopi');
   mountSpa(app, reserved);
   app.use(errorHandler);
 

@@ -87,7 +87,12 @@ function envValue(section: string, key: string): string | undefined {
 }
 
 function envList(name: string): Set<string> {
-  return new Set((process.env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  return new Set(
+    (process.env[name] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 }
 
 /** Maps `sqlite://file?mode=rwc` (relative to data/) or `sqlite:///abs` to the stand-in's state file. */
@@ -107,7 +112,8 @@ export function loadStaticConfig(cwd = process.cwd()): StaticConfig {
   let text = fs.readFileSync(file, 'utf8');
   let toml = parseToml(text);
   // Missing secrets are generated and written back, as upstream does (integrations §5).
-  const auth = (toml.auth ??= {});
+  toml.auth ??= {};
+  const auth = toml.auth;
   let appended = '';
   for (const k of ['jwt_secret', 'share_cookie_secret', 'direct_link_secret']) {
     if (typeof auth[k] !== 'string' || !auth[k] || envValue('auth', k)) {

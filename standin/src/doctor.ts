@@ -39,7 +39,12 @@ export async function runDoctor(argv: string[]): Promise<number> {
   const url = arg(argv, '--database-url') ?? process.env.ASTER_CLI_DATABASE_URL;
   const format = arg(argv, '--output-format') ?? process.env.ASTER_CLI_OUTPUT_FORMAT ?? 'auto';
   const strict = argv.includes('--strict') || process.env.ASTER_CLI_DOCTOR_STRICT === 'true';
-  const deep = argv.includes('--deep') || argv.includes('--fix') || argv.includes('--scope') || argv.includes('--policy-id') || process.env.ASTER_CLI_DOCTOR_DEEP === 'true';
+  const deep =
+    argv.includes('--deep') ||
+    argv.includes('--fix') ||
+    argv.includes('--scope') ||
+    argv.includes('--policy-id') ||
+    process.env.ASTER_CLI_DOCTOR_DEEP === 'true';
   if (!url) return cliError('cli.database_url_required', '--database-url (or ASTER_CLI_DATABASE_URL) is required');
   if (!/^sqlite:/.test(url)) return cliError('cli.database_unsupported', 'the stand-in supports sqlite:// URLs only');
   const cwd = process.cwd();
@@ -82,24 +87,40 @@ export async function runDoctor(argv: string[]): Promise<number> {
       bad.push(`${r.key}: ${(e as Error).message}`);
     }
   }
-  add(bad.length ? { name: 'runtime_config', label: 'Runtime configuration', status: 'fail', summary: `${bad.length} invalid value(s)`, details: bad } : { name: 'runtime_config', label: 'Runtime configuration', status: 'ok', summary: 'all runtime settings are valid' });
+  add(
+    bad.length
+      ? { name: 'runtime_config', label: 'Runtime configuration', status: 'fail', summary: `${bad.length} invalid value(s)`, details: bad }
+      : { name: 'runtime_config', label: 'Runtime configuration', status: 'ok', summary: 'all runtime settings are valid' },
+  );
 
   const sites = getArr(store, 'public_site_url');
-  if (sites.some((s) => !normalizeOrigin(s))) add({ name: 'public_site_url', label: 'Public site URL', status: 'fail', summary: 'public_site_url contains an invalid origin' });
-  else if (sites.length === 0) add({ name: 'public_site_url', label: 'Public site URL', status: 'warn', summary: 'public_site_url is empty', suggestion: 'set public_site_url to the public origin' });
-  else if (sites.some((s) => s.startsWith('http://'))) add({ name: 'public_site_url', label: 'Public site URL', status: 'warn', summary: 'public_site_url uses http://', details: sites });
+  if (sites.some((s) => !normalizeOrigin(s)))
+    add({ name: 'public_site_url', label: 'Public site URL', status: 'fail', summary: 'public_site_url contains an invalid origin' });
+  else if (sites.length === 0)
+    add({
+      name: 'public_site_url',
+      label: 'Public site URL',
+      status: 'warn',
+      summary: 'public_site_url is empty',
+      suggestion: 'set public_site_url to the public origin',
+    });
+  else if (sites.some((s) => s.startsWith('http://')))
+    add({ name: 'public_site_url', label: 'Public site URL', status: 'warn', summary: 'public_site_url uses http://', details: sites });
   else add({ name: 'public_site_url', label: 'Public site URL', status: 'ok', summary: sites.join(', ') });
 
   const user = getStr(store, 'mail_smtp_username');
   const pass = getStr(store, 'mail_smtp_password');
-  if (Boolean(user) !== Boolean(pass)) add({ name: 'mail_configuration', label: 'Mail configuration', status: 'fail', summary: 'SMTP username and password must be both set or both empty' });
-  else if (!getStr(store, 'mail_smtp_host') || !getStr(store, 'mail_from_address')) add({ name: 'mail_configuration', label: 'Mail configuration', status: 'warn', summary: 'SMTP host or from address is missing' });
+  if (Boolean(user) !== Boolean(pass))
+    add({ name: 'mail_configuration', label: 'Mail configuration', status: 'fail', summary: 'SMTP username and password must be both set or both empty' });
+  else if (!getStr(store, 'mail_smtp_host') || !getStr(store, 'mail_from_address'))
+    add({ name: 'mail_configuration', label: 'Mail configuration', status: 'warn', summary: 'SMTP host or from address is missing' });
   else add({ name: 'mail_configuration', label: 'Mail configuration', status: 'ok', summary: 'SMTP is configured' });
 
   try {
     const reg = normalizeRegistry(getStr(store, 'frontend_preview_apps_json'));
     const wopi = reg.apps.filter((a) => a.provider === 'wopi' && a.enabled);
-    if (wopi.length && sites.length === 0) add({ name: 'preview_apps', label: 'Preview apps', status: 'warn', summary: 'WOPI apps are enabled but public_site_url is empty' });
+    if (wopi.length && sites.length === 0)
+      add({ name: 'preview_apps', label: 'Preview apps', status: 'warn', summary: 'WOPI apps are enabled but public_site_url is empty' });
     else add({ name: 'preview_apps', label: 'Preview apps', status: 'ok', summary: `${reg.apps.length} app(s) registered` });
   } catch (e) {
     add({ name: 'preview_apps', label: 'Preview apps', status: 'fail', summary: (e as Error).message });
@@ -107,8 +128,10 @@ export async function runDoctor(argv: string[]): Promise<number> {
 
   const s = store.state;
   if (s.policies.length === 0) add({ name: 'storage_policies', label: 'Storage policies', status: 'fail', summary: 'no storage policy exists' });
-  else if (!s.policies.some((p) => p.is_default)) add({ name: 'storage_policies', label: 'Storage policies', status: 'fail', summary: 'no default storage policy' });
-  else if (!s.policyGroups.some((g) => g.is_default)) add({ name: 'storage_policies', label: 'Storage policies', status: 'fail', summary: 'no default policy group' });
+  else if (!s.policies.some((p) => p.is_default))
+    add({ name: 'storage_policies', label: 'Storage policies', status: 'fail', summary: 'no default storage policy' });
+  else if (!s.policyGroups.some((g) => g.is_default))
+    add({ name: 'storage_policies', label: 'Storage policies', status: 'fail', summary: 'no default policy group' });
   else add({ name: 'storage_policies', label: 'Storage policies', status: 'ok', summary: `${s.policies.length} policy(ies), default group present` });
   add({ name: 'deployment_topology', label: 'Deployment topology', status: 'ok', summary: 'single node' });
 
@@ -124,19 +147,52 @@ export async function runDoctor(argv: string[]): Promise<number> {
         missing.push(`blob ${b.id}: ${(e as Error).message}`);
       }
     }
-    add(missing.length ? { name: 'tracked_blob_objects', label: 'Tracked blob objects', status: 'fail', summary: `${missing.length} tracked object(s) missing from storage`, details: missing.slice(0, 50) } : { name: 'tracked_blob_objects', label: 'Tracked blob objects', status: 'ok', summary: `${s.blobs.length} object(s) present` });
+    add(
+      missing.length
+        ? {
+            name: 'tracked_blob_objects',
+            label: 'Tracked blob objects',
+            status: 'fail',
+            summary: `${missing.length} tracked object(s) missing from storage`,
+            details: missing.slice(0, 50),
+          }
+        : { name: 'tracked_blob_objects', label: 'Tracked blob objects', status: 'ok', summary: `${s.blobs.length} object(s) present` },
+    );
     const refErr = s.blobs.filter((b) => b.refs !== s.versions.filter((v) => v.blobId === b.id).length).map((b) => `blob ${b.id}`);
-    add(refErr.length ? { name: 'blob_ref_counts', label: 'Blob reference counts', status: 'fail', summary: `${refErr.length} blob(s) with wrong ref count`, details: refErr } : { name: 'blob_ref_counts', label: 'Blob reference counts', status: 'ok', summary: 'consistent' });
+    add(
+      refErr.length
+        ? { name: 'blob_ref_counts', label: 'Blob reference counts', status: 'fail', summary: `${refErr.length} blob(s) with wrong ref count`, details: refErr }
+        : { name: 'blob_ref_counts', label: 'Blob reference counts', status: 'ok', summary: 'consistent' },
+    );
     const orphans = s.folders.filter((f) => f.parentId !== null && !s.folders.some((p) => p.id === f.parentId)).map((f) => `folder ${f.id}`);
-    add(orphans.length ? { name: 'folder_tree_integrity', label: 'Folder tree integrity', status: 'fail', summary: `${orphans.length} orphan folder(s)`, details: orphans } : { name: 'folder_tree_integrity', label: 'Folder tree integrity', status: 'ok', summary: 'consistent' });
+    add(
+      orphans.length
+        ? { name: 'folder_tree_integrity', label: 'Folder tree integrity', status: 'fail', summary: `${orphans.length} orphan folder(s)`, details: orphans }
+        : { name: 'folder_tree_integrity', label: 'Folder tree integrity', status: 'ok', summary: 'consistent' },
+    );
     const ledger = s.files.filter((f) => !s.versions.some((v) => v.id === f.versionId)).map((f) => `file ${f.id}`);
-    add(ledger.length ? { name: 'revision_ledger_integrity', label: 'Revision ledger integrity', status: 'fail', summary: `${ledger.length} file(s) without head revision`, details: ledger } : { name: 'revision_ledger_integrity', label: 'Revision ledger integrity', status: 'ok', summary: 'consistent' });
+    add(
+      ledger.length
+        ? {
+            name: 'revision_ledger_integrity',
+            label: 'Revision ledger integrity',
+            status: 'fail',
+            summary: `${ledger.length} file(s) without head revision`,
+            details: ledger,
+          }
+        : { name: 'revision_ledger_integrity', label: 'Revision ledger integrity', status: 'ok', summary: 'consistent' },
+    );
     add({ name: 'storage_usage_consistency', label: 'Storage usage consistency', status: 'ok', summary: 'consistent' });
   }
   return finish();
 
   function finish(): number {
-    const summary = { total: checks.length, ok: checks.filter((c) => c.status === 'ok').length, warn: checks.filter((c) => c.status === 'warn').length, fail: checks.filter((c) => c.status === 'fail').length };
+    const summary = {
+      total: checks.length,
+      ok: checks.filter((c) => c.status === 'ok').length,
+      warn: checks.filter((c) => c.status === 'warn').length,
+      fail: checks.filter((c) => c.status === 'fail').length,
+    };
     const status: Status = summary.fail > 0 || (strict && summary.warn > 0) ? 'fail' : summary.warn > 0 ? 'warn' : 'ok';
     const data = { strict, deep, fix: argv.includes('--fix'), status, database_url: redactUrl(url!), backend: 'sqlite', summary, checks };
     const human = format === 'human' || (format === 'auto' && process.stdout.isTTY);

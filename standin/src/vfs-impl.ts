@@ -6,8 +6,22 @@ import { ApiError } from './http/errors.js';
 import { verifyPassword } from './auth/password.js';
 import { audit } from './services/audit.js';
 import {
-  copyFileRec, copyFolderRec, createFile, createFolder, fileNameTaken, folderNameTaken, isDescendant, liveFiles, liveFolders, overwriteFile, readFile,
-  storageUsed, streamToTemp, trashFile, trashFolder, userById,
+  copyFileRec,
+  copyFolderRec,
+  createFile,
+  createFolder,
+  fileNameTaken,
+  folderNameTaken,
+  isDescendant,
+  liveFiles,
+  liveFolders,
+  overwriteFile,
+  readFile,
+  storageUsed,
+  streamToTemp,
+  trashFile,
+  trashFolder,
+  userById,
 } from './services/files.js';
 import { ancestorIds, lockActive } from './services/locks.js';
 import { getArr, getBool, getNum } from './services/settings.js';
@@ -83,15 +97,42 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
   function entry(n: Node): VfsEntry {
     if (n.kind === 'file') {
       const f = n.file;
-      return { kind: 'file', id: f.id, name: f.name, size: f.size, mimeType: f.mimeType, etag: f.etag, createdAt: new Date(f.createdAt), updatedAt: new Date(f.updatedAt) };
+      return {
+        kind: 'file',
+        id: f.id,
+        name: f.name,
+        size: f.size,
+        mimeType: f.mimeType,
+        etag: f.etag,
+        createdAt: new Date(f.createdAt),
+        updatedAt: new Date(f.updatedAt),
+      };
     }
     if (n.kind === 'folder') {
       const f = n.folder;
-      return { kind: 'folder', id: f.id, name: f.name, size: 0, mimeType: 'httpd/unix-directory', etag: folderEtag(f), createdAt: new Date(f.createdAt), updatedAt: new Date(f.updatedAt) };
+      return {
+        kind: 'folder',
+        id: f.id,
+        name: f.name,
+        size: 0,
+        mimeType: 'httpd/unix-directory',
+        etag: folderEtag(f),
+        createdAt: new Date(f.createdAt),
+        updatedAt: new Date(f.updatedAt),
+      };
     }
     const f = n.folderId === null ? null : store.state.folders.find((x) => x.id === n.folderId);
     const t = f ? f.updatedAt : new Date(ctx.startedAt).toISOString();
-    return { kind: 'folder', id: f?.id ?? 0, name: f?.name ?? '', size: 0, mimeType: 'httpd/unix-directory', etag: folderEtag({ id: f?.id ?? 0, updatedAt: t }), createdAt: new Date(f?.createdAt ?? t), updatedAt: new Date(t) };
+    return {
+      kind: 'folder',
+      id: f?.id ?? 0,
+      name: f?.name ?? '',
+      size: 0,
+      mimeType: 'httpd/unix-directory',
+      etag: folderEtag({ id: f?.id ?? 0, updatedAt: t }),
+      createdAt: new Date(f?.createdAt ?? t),
+      updatedAt: new Date(t),
+    };
   }
 
   function must(p: DavPrincipal, path: string[]): Node {
@@ -139,7 +180,7 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
       path,
       scope: l.mode as LockScope,
       depth: l.depth as LockDepth,
-      ownerXml: info.kind === 'webdav' ? info.xml ?? '' : '',
+      ownerXml: info.kind === 'webdav' ? (info.xml ?? '') : '',
       userId: l.userId,
       timeoutAt: l.timeoutAt ? new Date(l.timeoutAt) : new Date(Date.now() + 7 * 86_400_000),
       origin: l.origin,
@@ -149,7 +190,9 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
 
   function pendingAt(p: DavPrincipal, path: string[]): LockRec[] {
     const key = JSON.stringify(path);
-    return activeLocks().filter((l) => l.pendingPath && l.userId === p.userId && l.pendingPath.rootFolderId === p.rootFolderId && JSON.stringify(l.pendingPath.path) === key);
+    return activeLocks().filter(
+      (l) => l.pendingPath && l.userId === p.userId && l.pendingPath.rootFolderId === p.rootFolderId && JSON.stringify(l.pendingPath.path) === key,
+    );
   }
 
   function isAt(l: LockRec, n: Node, p: DavPrincipal): boolean {
@@ -175,9 +218,9 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
       const key = crypto.createHash('sha256').update(`${username}\0${password}`).digest('hex');
       const hit = authCache.get(key);
       const a = store.state.webdavAccounts.find((x) => x.username === username);
-      if (!a || !a.isActive) return null;
+      if (!a?.isActive) return null;
       const u = userById(ctx, a.userId);
-      if (!u || u.status !== 'active') return null;
+      if (u?.status !== 'active') return null;
       if (hit && Date.now() - hit.at < AUTH_CACHE_MS && hit.principal.accountId === a.id) return hit.principal;
       if (!(await verifyPassword(password, a.passwordHash))) return null;
       const principal: DavPrincipal = { accountId: a.id, username: a.username, userId: a.userId, rootFolderId: a.rootFolderId };
@@ -194,7 +237,10 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
       const n = must(p, path);
       if (n.kind === 'file') throw new VfsError(409, 'not a collection');
       const id = n.kind === 'root' ? n.folderId : n.folder.id;
-      return [...liveFolders(ctx, p.userId, id).map((folder) => entry({ kind: 'folder', folder })), ...liveFiles(ctx, p.userId, id).map((file) => entry({ kind: 'file', file }))];
+      return [
+        ...liveFolders(ctx, p.userId, id).map((folder) => entry({ kind: 'folder', folder })),
+        ...liveFiles(ctx, p.userId, id).map((file) => entry({ kind: 'file', file })),
+      ];
     },
 
     async read(p, path, range): Promise<Readable> {
@@ -223,7 +269,14 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
         const temp = await streamToTemp(ctx, body);
         if (existing) {
           await overwriteFile(ctx, user, existing, temp, 'overwrite');
-          audit(ctx, { userId: user.id, action: 'file_edit', entityType: 'file', entityId: existing.id, entityName: existing.name, details: { via: 'webdav' } });
+          audit(ctx, {
+            userId: user.id,
+            action: 'file_edit',
+            entityType: 'file',
+            entityId: existing.id,
+            entityName: existing.name,
+            details: { via: 'webdav' },
+          });
           store.commit();
           return { created: false, entry: entry({ kind: 'file', file: existing }) };
         }
@@ -259,7 +312,14 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
         audit(ctx, { userId: p.userId, action: 'file_delete', entityType: 'file', entityId: n.file.id, entityName: n.file.name, details: { via: 'webdav' } });
       } else {
         trashFolder(ctx, n.folder);
-        audit(ctx, { userId: p.userId, action: 'folder_delete', entityType: 'folder', entityId: n.folder.id, entityName: n.folder.name, details: { via: 'webdav' } });
+        audit(ctx, {
+          userId: p.userId,
+          action: 'folder_delete',
+          entityType: 'folder',
+          entityId: n.folder.id,
+          entityName: n.folder.name,
+          details: { via: 'webdav' },
+        });
       }
       store.commit();
     },
@@ -269,7 +329,10 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
       if (n.kind === 'root' || to.length === 0) throw new VfsError(403, 'cannot move the mount root');
       const parentId = parentOf(p, to);
       const name = to[to.length - 1]!;
-      if (fileNameTaken(ctx, p.userId, parentId, name, n.kind === 'file' ? n.file.id : undefined) || folderNameTaken(ctx, p.userId, parentId, name, n.kind === 'folder' ? n.folder.id : undefined)) {
+      if (
+        fileNameTaken(ctx, p.userId, parentId, name, n.kind === 'file' ? n.file.id : undefined) ||
+        folderNameTaken(ctx, p.userId, parentId, name, n.kind === 'folder' ? n.folder.id : undefined)
+      ) {
         throw new VfsError(412, 'destination exists');
       }
       const now = new Date().toISOString();
@@ -278,14 +341,28 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
         n.file.folderId = parentId;
         n.file.name = name;
         n.file.updatedAt = now;
-        audit(ctx, { userId: p.userId, action: moved ? 'file_move' : 'file_rename', entityType: 'file', entityId: n.file.id, entityName: name, details: { via: 'webdav' } });
+        audit(ctx, {
+          userId: p.userId,
+          action: moved ? 'file_move' : 'file_rename',
+          entityType: 'file',
+          entityId: n.file.id,
+          entityName: name,
+          details: { via: 'webdav' },
+        });
       } else {
         if (parentId !== null && isDescendant(ctx, parentId, n.folder.id)) throw new VfsError(403, 'cannot move a folder into itself');
         const moved = n.folder.parentId !== parentId;
         n.folder.parentId = parentId;
         n.folder.name = name;
         n.folder.updatedAt = now;
-        audit(ctx, { userId: p.userId, action: moved ? 'folder_move' : 'folder_rename', entityType: 'folder', entityId: n.folder.id, entityName: name, details: { via: 'webdav' } });
+        audit(ctx, {
+          userId: p.userId,
+          action: moved ? 'folder_move' : 'folder_rename',
+          entityType: 'folder',
+          entityId: n.folder.id,
+          entityName: name,
+          details: { via: 'webdav' },
+        });
       }
       store.commit();
       return entry(n);
@@ -329,11 +406,23 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
       const cur = { ...(store.state.props[key] ?? {}) };
       for (const k of remove) {
         delete cur[k];
-        audit(ctx, { userId: p.userId, action: 'property_delete', entityType: n.kind, entityId: n.kind === 'file' ? n.file.id : n.folder.id, details: { name: k } });
+        audit(ctx, {
+          userId: p.userId,
+          action: 'property_delete',
+          entityType: n.kind,
+          entityId: n.kind === 'file' ? n.file.id : n.folder.id,
+          details: { name: k },
+        });
       }
       for (const [k, v] of Object.entries(set)) {
         cur[k] = v;
-        audit(ctx, { userId: p.userId, action: 'property_set', entityType: n.kind, entityId: n.kind === 'file' ? n.file.id : n.folder.id, details: { name: k } });
+        audit(ctx, {
+          userId: p.userId,
+          action: 'property_set',
+          entityType: n.kind,
+          entityId: n.kind === 'file' ? n.file.id : n.folder.id,
+          details: { name: k },
+        });
       }
       store.state.props[key] = cur;
       store.commit();
@@ -354,7 +443,11 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
           if (a && a.kind !== 'file') {
             const anc = new Set(ancestorIds(ctx, a.kind === 'folder' ? a.folder.id : a.folderId));
             return collect(p, [
-              ...activeLocks().filter((l) => l.depth === 'infinity' && ((l.folderId !== null && anc.has(l.folderId)) || (l.rootUserId === p.userId && l.fileId === null && l.folderId === null))),
+              ...activeLocks().filter(
+                (l) =>
+                  l.depth === 'infinity' &&
+                  ((l.folderId !== null && anc.has(l.folderId)) || (l.rootUserId === p.userId && l.fileId === null && l.folderId === null)),
+              ),
               ...pendingAt(p, path),
             ]);
           }
@@ -365,14 +458,23 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
       const anc = new Set(ancestorIds(ctx, parentFolder));
       return collect(
         p,
-        activeLocks().filter((l) => isAt(l, n, p) || (l.depth === 'infinity' && ((l.folderId !== null && anc.has(l.folderId)) || (l.rootUserId === p.userId && l.fileId === null && l.folderId === null)))),
+        activeLocks().filter(
+          (l) =>
+            isAt(l, n, p) ||
+            (l.depth === 'infinity' &&
+              ((l.folderId !== null && anc.has(l.folderId)) || (l.rootUserId === p.userId && l.fileId === null && l.folderId === null))),
+        ),
       );
     },
 
     async locksBelow(p, path) {
       const n = resolve(p, path);
       if (!n) return [];
-      if (n.kind === 'file') return collect(p, activeLocks().filter((l) => l.fileId === n.file.id));
+      if (n.kind === 'file')
+        return collect(
+          p,
+          activeLocks().filter((l) => l.fileId === n.file.id),
+        );
       const rootId = n.kind === 'folder' ? n.folder.id : n.folderId;
       return collect(
         p,
@@ -381,7 +483,8 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
             const f = store.state.files.find((x) => x.id === l.fileId && !x.deletedAt);
             return Boolean(f && f.ownerUserId === p.userId && (rootId === null || (f.folderId !== null && isDescendant(ctx, f.folderId, rootId))));
           }
-          if (l.folderId !== null) return rootId === null ? store.state.folders.some((f) => f.id === l.folderId && f.ownerUserId === p.userId) : isDescendant(ctx, l.folderId, rootId);
+          if (l.folderId !== null)
+            return rootId === null ? store.state.folders.some((f) => f.id === l.folderId && f.ownerUserId === p.userId) : isDescendant(ctx, l.folderId, rootId);
           return l.rootUserId === p.userId && rootId === null;
         }),
       );
@@ -409,12 +512,24 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
         return;
       }
       const limit = getNum(store, 'webdav_max_active_locks_per_user');
-      if (activeLocks().filter((l) => l.origin === 'web_dav' && l.userId === lock.userId).length >= limit) throw new VfsError(507, 'WebDAV active lock limit exceeded');
+      if (activeLocks().filter((l) => l.origin === 'web_dav' && l.userId === lock.userId).length >= limit)
+        throw new VfsError(507, 'WebDAV active lock limit exceeded');
       const n = resolve(p, lock.path);
       if (!n) {
         store.state.locks.push({
-          id: store.nextId('locks'), token: lock.token, userId: lock.userId, fileId: null, folderId: null, rootUserId: null, depth: lock.depth, mode: lock.scope,
-          origin: lock.origin, ownerInfo: { kind: 'webdav', xml: lock.ownerXml }, timeoutAt, createdAt: new Date().toISOString(), provisional: Boolean(lock.provisional),
+          id: store.nextId('locks'),
+          token: lock.token,
+          userId: lock.userId,
+          fileId: null,
+          folderId: null,
+          rootUserId: null,
+          depth: lock.depth,
+          mode: lock.scope,
+          origin: lock.origin,
+          ownerInfo: { kind: 'webdav', xml: lock.ownerXml },
+          timeoutAt,
+          createdAt: new Date().toISOString(),
+          provisional: Boolean(lock.provisional),
           pendingPath: { rootFolderId: p.rootFolderId, path: [...lock.path] },
         });
         store.commit();
@@ -438,8 +553,12 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
       store.state.locks.push(rec);
       if (n.kind !== 'root') {
         audit(ctx, {
-          userId: lock.userId, action: n.kind === 'file' ? 'file_lock' : 'folder_lock', entityType: n.kind, entityId: n.kind === 'file' ? n.file.id : n.folder.id,
-          entityName: n.kind === 'file' ? n.file.name : n.folder.name, details: { via: 'webdav' },
+          userId: lock.userId,
+          action: n.kind === 'file' ? 'file_lock' : 'folder_lock',
+          entityType: n.kind,
+          entityId: n.kind === 'file' ? n.file.id : n.folder.id,
+          entityName: n.kind === 'file' ? n.file.name : n.folder.name,
+          details: { via: 'webdav' },
         });
       }
       store.commit();
@@ -450,7 +569,8 @@ export function createVfs(ctx: Ctx): Vfs & { webdavBlockedFilePatterns(): readon
       if (!l) return;
       store.state.locks = store.state.locks.filter((x) => x !== l);
       if (l.fileId !== null) audit(ctx, { userId: p.userId, action: 'file_unlock', entityType: 'file', entityId: l.fileId, details: { via: 'webdav' } });
-      else if (l.folderId !== null) audit(ctx, { userId: p.userId, action: 'folder_unlock', entityType: 'folder', entityId: l.folderId, details: { via: 'webdav' } });
+      else if (l.folderId !== null)
+        audit(ctx, { userId: p.userId, action: 'folder_unlock', entityType: 'folder', entityId: l.folderId, details: { via: 'webdav' } });
       store.commit();
     },
 

@@ -1,5 +1,5 @@
 import { test, expect, request as pwRequest } from '@playwright/test';
-import { ADMIN, bearer, bootstrap, cookieFrom, createUser, login, startStandin, type Session, type Standin } from './support.js';
+import { ADMIN, bearer, cookieFrom, createUser, login, startStandin, type Session, type Standin } from './support.js';
 
 let s: Standin;
 let admin: Session;
@@ -86,12 +86,20 @@ test('[core §1.5] JSON content-type, malformed JSON and 1 MiB limit', async () 
   const bad = await fetch(url, { method: 'POST', body: '{"identifier":', headers: { 'content-type': 'application/json' } });
   expect(bad.status).toBe(400);
   expect((await bad.json()).msg).toContain('invalid JSON request body');
-  const big = await fetch(url, { method: 'POST', body: JSON.stringify({ identifier: 'x'.repeat(1024 * 1024 + 10), password: 'y' }), headers: { 'content-type': 'application/json' } });
+  const big = await fetch(url, {
+    method: 'POST',
+    body: JSON.stringify({ identifier: 'x'.repeat(1024 * 1024 + 10), password: 'y' }),
+    headers: { 'content-type': 'application/json' },
+  });
   expect(big.status).toBe(413);
 });
 
 test('[core §3.1 §3.2] login body is only status+expires_in; cookies have exact flags', async () => {
-  const r = await fetch(`${s.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: ADMIN.email, password: ADMIN.password }) });
+  const r = await fetch(`${s.baseURL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: ADMIN.email, password: ADMIN.password }),
+  });
   expect(r.status).toBe(200);
   expect((await r.json()).data).toEqual({ status: 'authenticated', expires_in: 900 });
   const c = setCookies(r);
@@ -109,7 +117,11 @@ test('[core §3.1 §3.2] login body is only status+expires_in; cookies have exac
   expect(csrf).toContain('Max-Age=604800');
   expect(csrf).not.toContain('HttpOnly');
   expect(cookieFrom(c, 'aster_csrf')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-  const wrong = await fetch(`${s.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'admin', password: 'nope-nope' }) });
+  const wrong = await fetch(`${s.baseURL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: 'admin', password: 'nope-nope' }),
+  });
   expect(wrong.status).toBe(401);
   expect(await wrong.json()).toMatchObject({ code: 'auth.credentials_failed', msg: 'Invalid Credentials' });
 });
@@ -120,16 +132,32 @@ test('[core §3.5] cookie-authenticated POST without X-CSRF-Token is 403 auth.cs
   expect((await noHeader.json()).code).toBe('auth.csrf_header_missing');
   const wrong = await admin.ctx.post('/api/v1/folders', { data: { name: 'csrf-b', parent_id: null }, headers: { 'X-CSRF-Token': 'x'.repeat(43) } });
   expect((await wrong.json()).code).toBe('auth.csrf_token_invalid');
-  const origin = await admin.ctx.post('/api/v1/folders', { data: { name: 'csrf-c', parent_id: null }, headers: { 'X-CSRF-Token': admin.csrf, Origin: 'https://evil.example' } });
+  const origin = await admin.ctx.post('/api/v1/folders', {
+    data: { name: 'csrf-c', parent_id: null },
+    headers: { 'X-CSRF-Token': admin.csrf, Origin: 'https://evil.example' },
+  });
   expect(origin.status()).toBe(403);
   expect((await origin.json()).code).toBe('auth.request_origin_untrusted');
-  const referer = await admin.ctx.post('/api/v1/folders', { data: { name: 'csrf-d', parent_id: null }, headers: { 'X-CSRF-Token': admin.csrf, Referer: 'https://evil.example/page' } });
+  const referer = await admin.ctx.post('/api/v1/folders', {
+    data: { name: 'csrf-d', parent_id: null },
+    headers: { 'X-CSRF-Token': admin.csrf, Referer: 'https://evil.example/page' },
+  });
   expect((await referer.json()).code).toBe('auth.request_referer_untrusted');
-  const sfs = await admin.ctx.post('/api/v1/folders', { data: { name: 'csrf-e', parent_id: null }, headers: { 'X-CSRF-Token': admin.csrf, 'Sec-Fetch-Site': 'cross-site' } });
+  const sfs = await admin.ctx.post('/api/v1/folders', {
+    data: { name: 'csrf-e', parent_id: null },
+    headers: { 'X-CSRF-Token': admin.csrf, 'Sec-Fetch-Site': 'cross-site' },
+  });
   expect((await sfs.json()).code).toBe('auth.request_source_untrusted');
-  const good = await admin.ctx.post('/api/v1/folders', { data: { name: 'csrf-ok', parent_id: null }, headers: { 'X-CSRF-Token': admin.csrf, Origin: s.baseURL } });
+  const good = await admin.ctx.post('/api/v1/folders', {
+    data: { name: 'csrf-ok', parent_id: null },
+    headers: { 'X-CSRF-Token': admin.csrf, Origin: s.baseURL },
+  });
   expect(good.status()).toBe(201);
-  const noCookie = await fetch(`${s.baseURL}/api/v1/folders`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `aster_access=${admin.access}`, 'x-csrf-token': 'abc' }, body: '{"name":"x","parent_id":null}' });
+  const noCookie = await fetch(`${s.baseURL}/api/v1/folders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: `aster_access=${admin.access}`, 'x-csrf-token': 'abc' },
+    body: '{"name":"x","parent_id":null}',
+  });
   expect((await noCookie.json()).code).toBe('auth.csrf_cookie_missing');
   const b = await bearer(s.baseURL, admin.access);
   const viaBearer = await b.post('/api/v1/folders', { data: { name: 'bearer-ok', parent_id: null } });
@@ -141,7 +169,11 @@ test('[core §3.4] missing token is 401 auth.token_missing; refresh JWT as beare
   const r = await fetch(`${s.baseURL}/api/v1/auth/me`);
   expect(r.status).toBe(401);
   expect((await r.json()).code).toBe('auth.token_missing');
-  const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'admin', password: ADMIN.password }) });
+  const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: 'admin', password: ADMIN.password }),
+  });
   const refresh = cookieFrom(setCookies(lr), 'aster_refresh')!;
   const me = await fetch(`${s.baseURL}/api/v1/auth/me`, { headers: { authorization: `Bearer ${refresh}` } });
   expect((await me.json()).code).toBe('auth.token_invalid');
@@ -149,13 +181,20 @@ test('[core §3.4] missing token is 401 auth.token_missing; refresh JWT as beare
 
 test('[core §3.6] refresh rotation: same-client replay within 15 s is stale, other replay revokes all sessions', async () => {
   await createUser(admin, 'rotator');
-  const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'rotator', password: 'UserPass123!' }) });
+  const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: 'rotator', password: 'UserPass123!' }),
+  });
   const c0 = setCookies(lr);
   const r1 = cookieFrom(c0, 'aster_refresh')!;
   const csrf1 = cookieFrom(c0, 'aster_csrf')!;
   const access1 = cookieFrom(c0, 'aster_access')!;
   const refresh = (rt: string, csrf: string, ua = 'rot-client') =>
-    fetch(`${s.baseURL}/api/v1/auth/refresh`, { method: 'POST', headers: { cookie: `aster_refresh=${rt}; aster_csrf=${csrf}`, 'x-csrf-token': csrf, 'user-agent': ua } });
+    fetch(`${s.baseURL}/api/v1/auth/refresh`, {
+      method: 'POST',
+      headers: { cookie: `aster_refresh=${rt}; aster_csrf=${csrf}`, 'x-csrf-token': csrf, 'user-agent': ua },
+    });
   const noCsrf = await fetch(`${s.baseURL}/api/v1/auth/refresh`, { method: 'POST', headers: { cookie: `aster_refresh=${r1}; aster_csrf=${csrf1}` } });
   expect((await noCsrf.json()).code).toBe('auth.csrf_header_missing');
   const ok1 = await refresh(r1, csrf1);
@@ -179,14 +218,24 @@ test('[core §3.6] refresh rotation: same-client replay within 15 s is stale, ot
 });
 
 test('[core §3.7] logout clears cookies with Max-Age=0 but the access JWT stays valid', async () => {
-  const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'admin', password: ADMIN.password }) });
+  const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: 'admin', password: ADMIN.password }),
+  });
   const c = setCookies(lr);
   const access = cookieFrom(c, 'aster_access')!;
   const csrf = cookieFrom(c, 'aster_csrf')!;
   const refresh = cookieFrom(c, 'aster_refresh')!;
-  const noCsrf = await fetch(`${s.baseURL}/api/v1/auth/logout`, { method: 'POST', headers: { cookie: `aster_access=${access}; aster_refresh=${refresh}; aster_csrf=${csrf}` } });
+  const noCsrf = await fetch(`${s.baseURL}/api/v1/auth/logout`, {
+    method: 'POST',
+    headers: { cookie: `aster_access=${access}; aster_refresh=${refresh}; aster_csrf=${csrf}` },
+  });
   expect(noCsrf.status).toBe(403);
-  const out = await fetch(`${s.baseURL}/api/v1/auth/logout`, { method: 'POST', headers: { cookie: `aster_access=${access}; aster_refresh=${refresh}; aster_csrf=${csrf}`, 'x-csrf-token': csrf } });
+  const out = await fetch(`${s.baseURL}/api/v1/auth/logout`, {
+    method: 'POST',
+    headers: { cookie: `aster_access=${access}; aster_refresh=${refresh}; aster_csrf=${csrf}`, 'x-csrf-token': csrf },
+  });
   expect(out.status).toBe(200);
   expect(await out.json()).toEqual({ code: 'success', msg: '' });
   const cleared = setCookies(out);
@@ -195,7 +244,10 @@ test('[core §3.7] logout clears cookies with Max-Age=0 but the access JWT stays
   expect(me.status).toBe(200);
   const body = (await me.json()).data;
   expect(typeof body.access_token_expires_at).toBe('number');
-  const rf = await fetch(`${s.baseURL}/api/v1/auth/refresh`, { method: 'POST', headers: { cookie: `aster_refresh=${refresh}; aster_csrf=${csrf}`, 'x-csrf-token': csrf } });
+  const rf = await fetch(`${s.baseURL}/api/v1/auth/refresh`, {
+    method: 'POST',
+    headers: { cookie: `aster_refresh=${refresh}; aster_csrf=${csrf}`, 'x-csrf-token': csrf },
+  });
   expect(rf.status).toBe(401);
 });
 
@@ -216,9 +268,17 @@ test('[core §3.1 integrations §4.5] generated password forces password_change_
 });
 
 test('[core gotcha 12] pending-activation login is 401 auth.credentials_failed', async () => {
-  const reg = await fetch(`${s.baseURL}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'pending1', email: 'pending1@example.com', password: 'Pending123!' }) });
+  const reg = await fetch(`${s.baseURL}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'pending1', email: 'pending1@example.com', password: 'Pending123!' }),
+  });
   expect(reg.status).toBe(201);
-  const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'pending1', password: 'Pending123!' }) });
+  const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: 'pending1', password: 'Pending123!' }),
+  });
   expect(lr.status).toBe(401);
   expect((await lr.json()).code).toBe('auth.credentials_failed');
 });

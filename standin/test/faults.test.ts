@@ -6,7 +6,9 @@ test('[fault failing-tasks] background tasks end failed with last_error', async 
   const s = await startStandin({ env: { STANDIN_FAULTS: 'slow-auth-off,failing-tasks' } });
   try {
     const admin = await bootstrap(s.baseURL);
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00f' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00f' } })
+      .png()
+      .toBuffer();
     const f = await upload(admin, 'p.png', png);
     expect((await admin.ctx.get(`/api/v1/files/${f.id}/thumbnail`)).status()).toBe(202);
     await expect.poll(async () => (await (await admin.ctx.get('/api/v1/admin/tasks?status=failed')).json()).data.total).toBeGreaterThanOrEqual(1);
@@ -28,8 +30,11 @@ test('[fault missing-objects] blobs vanish after write: download fails with a st
     const { execFile } = await import('node:child_process');
     const { ROOT } = await import('./support.js');
     const out = await new Promise<{ code: number; stdout: string }>((resolve) =>
-      execFile(`${ROOT}/node_modules/.bin/tsx`, [`${ROOT}/standin/src/main.ts`, 'doctor', '--database-url', 'sqlite://asterdrive.db?mode=rwc', '--deep', '--output-format', 'json'], { cwd: s.cwd }, (err, stdout) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
+      execFile(
+        `${ROOT}/node_modules/.bin/tsx`,
+        [`${ROOT}/standin/src/main.ts`, 'doctor', '--database-url', 'sqlite://asterdrive.db?mode=rwc', '--deep', '--output-format', 'json'],
+        { cwd: s.cwd },
+        (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
       ),
     );
     expect(out.code).toBe(1);
@@ -46,7 +51,12 @@ test('[integrations §4.3 core §7] S3 policy test against a dead endpoint retur
     const admin = await bootstrap(s.baseURL);
     const H = { 'X-CSRF-Token': admin.csrf };
     const connection = {
-      connector_config: { format_version: 1, connector_id: 'asterdrive.storage.s3', schema_version: 1, values: { endpoint: 'http://127.0.0.1:9', bucket: 'b', base_path: '', s3_region: 'us-east-1', s3_path_style: true } },
+      connector_config: {
+        format_version: 1,
+        connector_id: 'asterdrive.storage.s3',
+        schema_version: 1,
+        values: { endpoint: 'http://127.0.0.1:9', bucket: 'b', base_path: '', s3_region: 'us-east-1', s3_path_style: true },
+      },
       behavior: {},
       credential: { mode: 'static', values: { s3_access_key_id: 'AK', s3_secret_access_key: 'SECRETSECRET' } },
     };
@@ -76,7 +86,9 @@ test('[integrations §1.2 §1.5] WebDAV account over the Vfs: PUT creates, overw
   try {
     const admin = await bootstrap(s.baseURL);
     const H = { 'X-CSRF-Token': admin.csrf };
-    const acc = (await (await admin.ctx.post('/api/v1/webdav-accounts', { data: { username: 'davuser', password: null, root_folder_id: null }, headers: H })).json()).data;
+    const acc = (
+      await (await admin.ctx.post('/api/v1/webdav-accounts', { data: { username: 'davuser', password: null, root_folder_id: null }, headers: H })).json()
+    ).data;
     expect(acc.password).toMatch(/^[A-Za-z0-9]{16}$/);
     const settings = (await (await admin.ctx.get('/api/v1/webdav-accounts/settings')).json()).data;
     expect(settings).toEqual({ prefix: '/webdav', endpoint: `${s.baseURL}/webdav/` });
@@ -97,7 +109,9 @@ test('[integrations §1.2 §1.5] WebDAV account over the Vfs: PUT creates, overw
     expect(lock.status, await lock.clone().text()).toBe(200);
     const locks = (await (await admin.ctx.get('/api/v1/admin/locks')).json()).data.items;
     expect(locks).toEqual([expect.objectContaining({ origin: 'web_dav', lockroot_path: '/dav.txt', root_kind: 'file' })]);
-    const audit = (await (await admin.ctx.get(`/api/v1/admin/audit-logs?entity_type=file&entity_id=${file.id}`)).json()).data.items.map((a: { action: string }) => a.action);
+    const audit = (await (await admin.ctx.get(`/api/v1/admin/audit-logs?entity_type=file&entity_id=${file.id}`)).json()).data.items.map(
+      (a: { action: string }) => a.action,
+    );
     expect(audit).toEqual(expect.arrayContaining(['file_upload', 'file_edit']));
     await admin.ctx.put('/api/v1/admin/config/webdav_enabled', { data: { value: 'false' }, headers: H });
     const off = await fetch(`${s.baseURL}/webdav/`, { method: 'PROPFIND', headers: { authorization: auth, depth: '1' } });

@@ -31,7 +31,10 @@ test('[core §4.4 gotcha 10/11] direct upload: first file part wins, query folde
   const none = await admin.ctx.post('/api/v1/files/upload', { multipart: { note: 'x' }, headers: H() });
   expect(none.status()).toBe(400);
   expect((await none.json()).code).toBe('upload.empty_file');
-  const mismatch = await admin.ctx.post('/api/v1/files/upload?declared_size=99', { multipart: { file: { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('abc') } }, headers: H() });
+  const mismatch = await admin.ctx.post('/api/v1/files/upload?declared_size=99', {
+    multipart: { file: { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('abc') } },
+    headers: H(),
+  });
   expect((await mismatch.json()).code).toBe('upload.request_size_mismatch');
   const list = (await (await admin.ctx.get(`/api/v1/folders/${folder.id}`)).json()).data;
   expect(list.files_total).toBe(2);
@@ -75,7 +78,11 @@ test('[core §4.5] chunked upload: 0-based chunks, exact sizes, incomplete compl
   expect(init.status()).toBe(201);
   const sess = (await init.json()).data;
   expect(sess).toMatchObject({ mode: 'chunked', chunk_size: 1024, total_chunks: 3 });
-  const put = (n: number | string, len: number) => admin.ctx.put(`/api/v1/files/upload/${sess.upload_id}/${n}`, { data: Buffer.alloc(len, 65 + Number(n)), headers: { ...H(), 'Content-Type': 'application/octet-stream' } });
+  const put = (n: number | string, len: number) =>
+    admin.ctx.put(`/api/v1/files/upload/${sess.upload_id}/${n}`, {
+      data: Buffer.alloc(len, 65 + Number(n)),
+      headers: { ...H(), 'Content-Type': 'application/octet-stream' },
+    });
   const short = await put(0, 1000);
   expect(short.status()).toBe(400);
   expect((await short.json()).code).toBe('upload.chunk_size_mismatch');
@@ -109,7 +116,10 @@ test('[core §4.9] content update creates versions; If-Match mismatch 412 file.e
   const bad = await admin.ctx.put(`/api/v1/files/${f.id}/content`, { data: Buffer.from('x'), headers: { ...H(), 'If-Match': '"nope"' } });
   expect(bad.status()).toBe(412);
   expect((await bad.json()).code).toBe('file.etag_mismatch');
-  const upd = await admin.ctx.put(`/api/v1/files/${f.id}/content`, { data: Buffer.from('two!'), headers: { ...H(), 'If-Match': etag, 'Content-Type': 'application/octet-stream' } });
+  const upd = await admin.ctx.put(`/api/v1/files/${f.id}/content`, {
+    data: Buffer.from('two!'),
+    headers: { ...H(), 'If-Match': etag, 'Content-Type': 'application/octet-stream' },
+  });
   expect(upd.status()).toBe(200);
   expect(upd.headers().etag).not.toBe(etag);
   const versions = (await (await admin.ctx.get(`/api/v1/files/${f.id}/versions`)).json()).data;
@@ -193,7 +203,9 @@ test('[core §5] share password flow: 403 password_required, wrong 401, verify c
   expect(mine.items[0]).toMatchObject({ id: share.id, download_count: 1, status: 'exhausted', has_password: true });
 
   const f2 = await upload(admin, 'expired.txt', 'x');
-  const ex = (await (await admin.ctx.post('/api/v1/shares', { data: { target: { type: 'file', id: f2.id }, expires_at: '2001-01-01T00:00:00Z' }, headers: H() })).json()).data;
+  const ex = (
+    await (await admin.ctx.post('/api/v1/shares', { data: { target: { type: 'file', id: f2.id }, expires_at: '2001-01-01T00:00:00Z' }, headers: H() })).json()
+  ).data;
   const gone = await anon.get(`/api/v1/s/${ex.token}`);
   expect(gone.status()).toBe(404);
   expect((await gone.json()).code).toBe('share.expired');
@@ -203,7 +215,9 @@ test('[core §5] share password flow: 403 password_required, wrong 401, verify c
 });
 
 test('[core §4.8] thumbnail: 202 + Retry-After 2 while a thumbnail_generate task renders, then 200 image/webp; unsupported type 400', async () => {
-  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+    .png()
+    .toBuffer();
   const f = await upload(admin, 'pic.png', png);
   const first = await admin.ctx.get(`/api/v1/files/${f.id}/thumbnail`);
   expect(first.status()).toBe(202);

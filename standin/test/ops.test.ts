@@ -2,14 +2,17 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { test, expect, request as pwRequest } from '@playwright/test';
-import { ADMIN, ROOT, bearer, bootstrap, login, startStandin, upload, type Standin } from './support.js';
+import { ADMIN, ROOT, bearer, bootstrap, login, startStandin, upload } from './support.js';
 import { startSmtpSink } from './smtp-sink.js';
 
 const run = promisify(execFile);
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const MAIN = path.join(ROOT, 'standin/src/main.ts');
 
-async function doctor(cwd: string, args: string[]): Promise<{ code: number; json: { ok: boolean; data: { status: string; checks: { name: string; status: string }[] } } }> {
+async function doctor(
+  cwd: string,
+  args: string[],
+): Promise<{ code: number; json: { ok: boolean; data: { status: string; checks: { name: string; status: string }[] } } }> {
   try {
     const r = await run(TSX, [MAIN, 'doctor', ...args], { cwd, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
     return { code: 0, json: JSON.parse(r.stdout) };
@@ -44,7 +47,18 @@ test('[core acceptance] acknowledged writes, blobs and the jwt secret survive SI
     const strict = await doctor(s.cwd, ['--database-url', 'sqlite://asterdrive.db?mode=rwc', '--output-format', 'json', '--strict']);
     expect(strict.code).toBe(1);
     const names = ready.json.data.checks.map((c) => c.name);
-    expect(names).toEqual(['static_config', 'database_connection', 'database_migrations', 'sqlite_search_acceleration', 'runtime_config', 'public_site_url', 'mail_configuration', 'preview_apps', 'storage_policies', 'deployment_topology']);
+    expect(names).toEqual([
+      'static_config',
+      'database_connection',
+      'database_migrations',
+      'sqlite_search_acceleration',
+      'runtime_config',
+      'public_site_url',
+      'mail_configuration',
+      'preview_apps',
+      'storage_policies',
+      'deployment_topology',
+    ]);
     const missing = await run(TSX, [MAIN, 'doctor'], { cwd: s.cwd }).catch((e) => e as { code: number; stderr: string });
     expect((missing as { code: number }).code).toBe(1);
   } finally {
@@ -55,9 +69,17 @@ test('[core acceptance] acknowledged writes, blobs and the jwt secret survive SI
 test('[core §2.2] setup from an https origin stores public_site_url and flips auth_cookie_secure to "true"', async () => {
   const s = await startStandin();
   try {
-    const r = await fetch(`${s.baseURL}/api/v1/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'drive.example.com' }, body: JSON.stringify(ADMIN) });
+    const r = await fetch(`${s.baseURL}/api/v1/auth/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'drive.example.com' },
+      body: JSON.stringify(ADMIN),
+    });
     expect(r.status).toBe(201);
-    const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: ADMIN.username, password: ADMIN.password }) });
+    const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ identifier: ADMIN.username, password: ADMIN.password }),
+    });
     const cookies = lr.headers.getSetCookie();
     expect(cookies.every((c) => c.includes('; Secure'))).toBe(true);
     const access = /aster_access=([^;]+)/.exec(cookies.join('\n'))![1]!;
@@ -72,7 +94,11 @@ test('[core gotcha 8] login is padded to >= 350 ms; [core §8] rate limit 429 ra
   const s = await startStandin({ env: { STANDIN_FAULTS: '', ASTER__RATE_LIMIT__ENABLED: 'true', STANDIN_FEATURES: 'metrics' } });
   try {
     const t0 = Date.now();
-    const r = await fetch(`${s.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: 'x', password: 'y' }) });
+    const r = await fetch(`${s.baseURL}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ identifier: 'x', password: 'y' }),
+    });
     expect(r.status).toBe(401);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(345);
     let limited: Response | null = null;
@@ -86,7 +112,15 @@ test('[core gotcha 8] login is padded to >= 350 ms; [core §8] rate limit 429 ra
     const m = await fetch(`${s.baseURL}/health/metrics`);
     expect(m.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await m.text();
-    for (const fam of ['http_requests_total', 'http_request_duration_seconds', 'db_queries_total', 'auth_events_total', 'process_memory_rss_bytes', 'process_cpu_milliseconds_total', 'process_uptime_seconds']) {
+    for (const fam of [
+      'http_requests_total',
+      'http_request_duration_seconds',
+      'db_queries_total',
+      'auth_events_total',
+      'process_memory_rss_bytes',
+      'process_cpu_milliseconds_total',
+      'process_uptime_seconds',
+    ]) {
       expect(text).toContain(`# TYPE ${fam} `);
     }
     expect(text).toContain('# TYPE process_cpu_milliseconds_total gauge');
@@ -112,7 +146,13 @@ test('[integrations §3.2 §3.3] test email: 503 mail.not_configured, then deliv
     const nc = await admin.ctx.post('/api/v1/admin/config/mail/action', { data: { action: 'send_test_email' }, headers: H });
     expect(nc.status()).toBe(503);
     expect((await nc.json()).code).toBe('mail.not_configured');
-    for (const [k, v] of Object.entries({ mail_smtp_host: '127.0.0.1', mail_smtp_port: '1', mail_security: 'false', mail_from_address: 'drive@example.com', mail_outbox_dispatch_interval_secs: '1' })) {
+    for (const [k, v] of Object.entries({
+      mail_smtp_host: '127.0.0.1',
+      mail_smtp_port: '1',
+      mail_security: 'false',
+      mail_from_address: 'drive@example.com',
+      mail_outbox_dispatch_interval_secs: '1',
+    })) {
       expect((await admin.ctx.put(`/api/v1/admin/config/${k}`, { data: { value: v }, headers: H })).status()).toBe(200);
     }
     const dead = await admin.ctx.post('/api/v1/admin/config/mail/action', { data: { action: 'send_test_email' }, headers: H });
@@ -125,10 +165,17 @@ test('[integrations §3.2 §3.3] test email: 503 mail.not_configured, then deliv
     expect(sink.messages.some((m) => m.includes('Subject: AsterDrive SMTP test'))).toBe(true);
 
     await admin.ctx.put('/api/v1/admin/config/public_site_url', { data: { value: ['http://first.example:8080', s.baseURL] }, headers: H });
-    const reg = await fetch(`${s.baseURL}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'newbie', email: 'newbie@example.com', password: 'Newbie123!' }) });
+    const reg = await fetch(`${s.baseURL}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'newbie', email: 'newbie@example.com', password: 'Newbie123!' }),
+    });
     expect(reg.status).toBe(201);
     await expect.poll(() => sink.messages.some((m) => m.includes('Activate Your AsterDrive Account')), { timeout: 10_000 }).toBe(true);
-    const mail = sink.messages.find((m) => m.includes('Activate Your AsterDrive Account'))!.replace(/=\r\n/g, '').replace(/=3D/g, '=');
+    const mail = sink.messages
+      .find((m) => m.includes('Activate Your AsterDrive Account'))!
+      .replace(/=\r\n/g, '')
+      .replace(/=3D/g, '=');
     const link = /href="http:\/\/first\.example:8080\/api\/v1\/auth\/contact-verification\/confirm\?token=(cv_[A-Za-z0-9_-]+)/.exec(mail);
     expect(link).not.toBeNull();
     const confirm = await fetch(`${s.baseURL}/api/v1/auth/contact-verification/confirm?token=${link![1]}`, { redirect: 'manual' });
@@ -154,7 +201,9 @@ test('[task brief] a 256 MiB direct upload streams to disk without buffering (RS
     const before = await rss();
     const size = 256 * 1024 * 1024;
     const boundary = 'xxBOUNDARYxx';
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const chunk = Buffer.alloc(1024 * 1024, 7);
     const body = new ReadableStream<Uint8Array>({

@@ -36,7 +36,14 @@ export async function startStandin(opts: { env?: Record<string, string>; cwd?: s
   const cwd = opts.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), 'standin-test-'));
   const port = opts.port ?? (await freePort());
   let out = '';
-  const env = { ...process.env, ASTER__SERVER__HOST: '127.0.0.1', ASTER__SERVER__PORT: String(port), STANDIN_FAULTS: 'slow-auth-off', NODE_NO_WARNINGS: '1', ...opts.env };
+  const env = {
+    ...process.env,
+    ASTER__SERVER__HOST: '127.0.0.1',
+    ASTER__SERVER__PORT: String(port),
+    STANDIN_FAULTS: 'slow-auth-off',
+    NODE_NO_WARNINGS: '1',
+    ...opts.env,
+  };
   const spawnIt = () => {
     // detached: own process group, so a signal reaches the node process tsx spawns, not only tsx itself
     const proc = spawn(TSX, [MAIN], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -95,7 +102,10 @@ export function cookieFrom(setCookies: string[], name: string): string | undefin
 }
 
 export function setCookieHeaders(res: { headersArray(): { name: string; value: string }[] }): string[] {
-  return res.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value);
+  return res
+    .headersArray()
+    .filter((h) => h.name.toLowerCase() === 'set-cookie')
+    .map((h) => h.value);
 }
 
 export const ADMIN = { username: 'admin', email: 'admin@example.com', password: 'AdminPass123!' };
@@ -119,7 +129,12 @@ export function localPolicyBody(basePath = './data/uploads', extra: Record<strin
   return {
     name: 'System Storage',
     connection: {
-      connector_config: { format_version: 1, connector_id: 'asterdrive.storage.local', schema_version: 1, values: { base_path: basePath, content_dedup: false } },
+      connector_config: {
+        format_version: 1,
+        connector_id: 'asterdrive.storage.local',
+        schema_version: 1,
+        values: { base_path: basePath, content_dedup: false },
+      },
       behavior: {},
       credential: { mode: 'none' },
     },
@@ -143,7 +158,10 @@ export async function bootstrap(baseURL: string, policyExtra: Record<string, unk
 }
 
 export async function createUser(admin: Session, username: string, password = 'UserPass123!'): Promise<void> {
-  const r = await admin.ctx.post('/api/v1/admin/users', { data: { username, email: `${username}@example.com`, password }, headers: { 'X-CSRF-Token': admin.csrf } });
+  const r = await admin.ctx.post('/api/v1/admin/users', {
+    data: { username, email: `${username}@example.com`, password },
+    headers: { 'X-CSRF-Token': admin.csrf },
+  });
   if (r.status() !== 201) throw new Error(`create user failed: ${r.status()} ${await r.text()}`);
 }
 
@@ -163,7 +181,7 @@ export async function upload(s: Session, name: string, content: Buffer | string,
 declare global {
   // Test code reads JSON bodies of fetch() responses without declaring their shape.
   interface Response {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: test-only convenience for reading JSON bodies
     json(): Promise<any>;
   }
 }

@@ -30,8 +30,22 @@ test.beforeAll(async () => {
   const registry = {
     version: 2,
     apps: [
-      { key: 'custom.fakeoffice', provider: 'wopi', icon: '/static/preview-apps/file.svg', labels: { en: 'Fake Office' }, extensions: ['docx'], config: { mode: 'iframe', action_url: 'http://127.0.0.1:9/edit?WOPISrc={{wopi_src}}' } },
-      { key: 'custom.proofed', provider: 'wopi', icon: '/static/preview-apps/file.svg', labels: { en: 'Proofed' }, extensions: ['docx'], config: { mode: 'new_tab', discovery_url: discoveryUrl } },
+      {
+        key: 'custom.fakeoffice',
+        provider: 'wopi',
+        icon: '/static/preview-apps/file.svg',
+        labels: { en: 'Fake Office' },
+        extensions: ['docx'],
+        config: { mode: 'iframe', action_url: 'http://127.0.0.1:9/edit?WOPISrc={{wopi_src}}' },
+      },
+      {
+        key: 'custom.proofed',
+        provider: 'wopi',
+        icon: '/static/preview-apps/file.svg',
+        labels: { en: 'Proofed' },
+        extensions: ['docx'],
+        config: { mode: 'new_tab', discovery_url: discoveryUrl },
+      },
     ],
   };
   const put = await admin.ctx.put('/api/v1/admin/config/frontend_preview_apps_json', { data: { value: JSON.stringify(registry) }, headers: H() });
@@ -44,9 +58,15 @@ test.afterAll(async () => {
 });
 
 test('[integrations §2.1] registry validation: unknown fields 400, wopi mode required, builtins auto-appended', async () => {
-  const bad = await admin.ctx.put('/api/v1/admin/config/frontend_preview_apps_json', { data: { value: JSON.stringify({ version: 2, apps: [{ key: 'custom.x', provider: 'wopi', icon: '', labels: { en: 'x' }, extensions: [], config: {} }] }) }, headers: H() });
+  const bad = await admin.ctx.put('/api/v1/admin/config/frontend_preview_apps_json', {
+    data: { value: JSON.stringify({ version: 2, apps: [{ key: 'custom.x', provider: 'wopi', icon: '', labels: { en: 'x' }, extensions: [], config: {} }] }) },
+    headers: H(),
+  });
   expect(bad.status()).toBe(400);
-  const unknown = await admin.ctx.put('/api/v1/admin/config/frontend_preview_apps_json', { data: { value: JSON.stringify({ version: 2, apps: [], extra: 1 }) }, headers: H() });
+  const unknown = await admin.ctx.put('/api/v1/admin/config/frontend_preview_apps_json', {
+    data: { value: JSON.stringify({ version: 2, apps: [], extra: 1 }) },
+    headers: H(),
+  });
   expect(unknown.status()).toBe(400);
   const apps = (await (await admin.ctx.get('/api/v1/public/preview-apps')).json()).data.apps.map((a: { key: string }) => a.key);
   expect(apps).toContain('custom.fakeoffice');
@@ -105,7 +125,9 @@ test('[integrations §2.5] PutFile on an unlocked non-empty file is 409 with X-W
 
   const versions = (await (await admin.ctx.get(`/api/v1/files/${f.id}/versions`)).json()).data;
   expect(versions[0]).toMatchObject({ current: true, reason: 'overwrite', etag: itemVersion });
-  const audit = (await (await admin.ctx.get(`/api/v1/admin/audit-logs?entity_type=file&entity_id=${f.id}`)).json()).data.items.map((a: { action: string }) => a.action);
+  const audit = (await (await admin.ctx.get(`/api/v1/admin/audit-logs?entity_type=file&entity_id=${f.id}`)).json()).data.items.map(
+    (a: { action: string }) => a.action,
+  );
   expect(audit).toEqual(expect.arrayContaining(['file_wopi_open', 'file_lock', 'file_edit', 'file_unlock']));
   const evil = await fetch(`${src}${q}`, { headers: { Origin: 'https://evil.example' } });
   expect(evil.status).toBe(403);
@@ -141,7 +163,10 @@ test('[integrations §2.6] proof keys from discovery: valid X-WOPI-Proof passes,
 });
 
 test('[integrations §2.1] build_wopi_discovery_preview_config imports discovery apps', async () => {
-  const r = await admin.ctx.post('/api/v1/admin/config/frontend_preview_apps_json/action', { data: { action: 'build_wopi_discovery_preview_config', discovery_url: discoveryUrl, value: JSON.stringify({ version: 2, apps: [] }) }, headers: H() });
+  const r = await admin.ctx.post('/api/v1/admin/config/frontend_preview_apps_json/action', {
+    data: { action: 'build_wopi_discovery_preview_config', discovery_url: discoveryUrl, value: JSON.stringify({ version: 2, apps: [] }) },
+    headers: H(),
+  });
   expect(r.status()).toBe(200);
   const reg = JSON.parse((await r.json()).data.value);
   const port = new URL(discoveryUrl).port;

@@ -27,7 +27,10 @@ export function maybeAuth(req: Request): AuthInfo | undefined {
 }
 
 export function clientFingerprint(req: Request): string {
-  return crypto.createHash('sha256').update(`${clientIp(req)}|${userAgent(req)}`).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(`${clientIp(req)}|${userAgent(req)}`)
+    .digest('hex');
 }
 
 export function issueTokens(ctx: Ctx, user: UserRec, req: Request, existing?: RefreshSession) {

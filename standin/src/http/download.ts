@@ -68,7 +68,7 @@ export async function sendFileContent(ctx: Ctx, req: Request, res: Response, fil
     count('failure:bad_range');
     throw e;
   }
-  let stream;
+  let stream: Awaited<ReturnType<typeof readFile>> | null;
   try {
     stream = file.size === 0 ? null : await readFile(ctx, file, range);
   } catch (e) {

@@ -47,7 +47,14 @@ export function sendError(res: Response, err: ApiError): void {
   const error: Record<string, unknown> = { retryable: err.retryable };
   if (err.diagnostic) error.diagnostic = err.diagnostic;
   let msg = err.message;
-  if (err.status >= 500 && !err.code.startsWith('upload.') && !err.code.startsWith('storage.') && !err.code.startsWith('mail.') && err.code !== 'database.error' && err.code !== 'config.error') {
+  if (
+    err.status >= 500 &&
+    !err.code.startsWith('upload.') &&
+    !err.code.startsWith('storage.') &&
+    !err.code.startsWith('mail.') &&
+    err.code !== 'database.error' &&
+    err.code !== 'config.error'
+  ) {
     msg = GENERIC_5XX[err.status] ?? msg;
   }
   if (err.code.startsWith('share.')) res.setHeader('Cache-Control', 'no-store, max-age=0');

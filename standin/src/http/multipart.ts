@@ -74,8 +74,8 @@ export async function firstFilePart(req: Request): Promise<FilePart | null> {
       await drain();
       return null;
     }
-    let hEnd: number;
-    while ((hEnd = buf.indexOf('\r\n\r\n')) < 0) {
+    let hEnd = buf.indexOf('\r\n\r\n');
+    for (; hEnd < 0; hEnd = buf.indexOf('\r\n\r\n')) {
       if (buf.length > 64 * 1024) throw E.bad('multipart headers too large', 'upload.field_read_failed');
       if (!(await pull())) throw E.bad('truncated multipart body', 'upload.field_read_failed');
     }

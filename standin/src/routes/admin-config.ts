@@ -53,7 +53,15 @@ export function adminConfigRoutes(ctx: Ctx): Router {
     }
     const rw = setValue(store, key, value, user.id);
     if (!def && typeof vis === 'string') rw.visibility = vis as typeof rw.visibility;
-    audit(ctx, { req, userId: user.id, action: 'config_update', entityType: 'system_config', entityId: rw.id, entityName: key, details: { key, value: def?.sensitive ? REDACTED : value } });
+    audit(ctx, {
+      req,
+      userId: user.id,
+      action: 'config_update',
+      entityType: 'system_config',
+      entityId: rw.id,
+      entityName: key,
+      details: { key, value: def?.sensitive ? REDACTED : value },
+    });
     store.commit();
     ok(res, configView(rw));
   });
@@ -84,7 +92,14 @@ export function adminConfigRoutes(ctx: Ctx): Router {
         await ctx.mail.sendNow(target, 'AsterDrive SMTP test', html);
         audit(ctx, { req, userId: user.id, action: 'mail_send', entityType: 'mail', entityName: target, details: { template_code: 'smtp_test' } });
       } catch (e) {
-        audit(ctx, { req, userId: user.id, action: 'mail_delivery_failed', entityType: 'mail', entityName: target, details: { template_code: 'smtp_test', error: (e as Error).message } });
+        audit(ctx, {
+          req,
+          userId: user.id,
+          action: 'mail_delivery_failed',
+          entityType: 'mail',
+          entityName: target,
+          details: { template_code: 'smtp_test', error: (e as Error).message },
+        });
         store.commit();
         throw e;
       }

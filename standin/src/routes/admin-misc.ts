@@ -111,7 +111,14 @@ export function adminMiscRoutes(ctx: Ctx): Router {
     if (role) users = users.filter((u) => u.role === role);
     const status = q(req, 'status');
     if (status) users = users.filter((u) => u.status === status);
-    ok(res, page(users.map((u) => userInfo(ctx, u)), qint(q(req, 'limit'), 50, 100), qint(q(req, 'offset'), 0)));
+    ok(
+      res,
+      page(
+        users.map((u) => userInfo(ctx, u)),
+        qint(q(req, 'limit'), 50, 100),
+        qint(q(req, 'offset'), 0),
+      ),
+    );
   });
 
   r.get('/admin/users/:id', admin, async (req, res) => ok(res, userInfo(ctx, userRec(parseId(req.params.id as string)))));
@@ -198,8 +205,15 @@ export function adminMiscRoutes(ctx: Ctx): Router {
 
   // ---- tasks ----
   const TASK_SORT: Record<string, (t: TaskRec) => string | number | null> = {
-    id: (t) => t.id, display_name: (t) => t.displayName, kind: (t) => t.kind, status: (t) => t.status, progress: (t) => t.progressCurrent,
-    created_at: (t) => t.createdAt, updated_at: (t) => t.updatedAt, started_at: (t) => t.startedAt, finished_at: (t) => t.finishedAt,
+    id: (t) => t.id,
+    display_name: (t) => t.displayName,
+    kind: (t) => t.kind,
+    status: (t) => t.status,
+    progress: (t) => t.progressCurrent,
+    created_at: (t) => t.createdAt,
+    updated_at: (t) => t.updatedAt,
+    started_at: (t) => t.startedAt,
+    finished_at: (t) => t.finishedAt,
   };
 
   function listTasks(req: Parameters<typeof q>[0], tasks: TaskRec[], dfltLimit: number) {
@@ -212,8 +226,16 @@ export function adminMiscRoutes(ctx: Ctx): Router {
     const key = TASK_SORT[sb];
     if (!key) throw E.bad(`invalid sort_by ${sb}`);
     const order = q(req, 'sort_order') === 'asc' ? 'asc' : 'desc';
-    items = sortBy(sortBy(items, (t) => t.id, order), key, order);
-    return page(items.map((t) => taskView(ctx, t)), qint(q(req, 'limit'), dfltLimit, 100), qint(q(req, 'offset'), 0));
+    items = sortBy(
+      sortBy(items, (t) => t.id, order),
+      key,
+      order,
+    );
+    return page(
+      items.map((t) => taskView(ctx, t)),
+      qint(q(req, 'limit'), dfltLimit, 100),
+      qint(q(req, 'offset'), 0),
+    );
   }
 
   r.get('/admin/tasks', admin, async (req, res) => ok(res, listTasks(req, store.s.tasks, 20)));
@@ -235,7 +257,14 @@ export function adminMiscRoutes(ctx: Ctx): Router {
 
   r.get('/tasks', auth, async (req, res) => {
     const { user } = authOf(req);
-    ok(res, listTasks(req, store.s.tasks.filter((t) => t.creatorUserId === user.id), 20));
+    ok(
+      res,
+      listTasks(
+        req,
+        store.s.tasks.filter((t) => t.creatorUserId === user.id),
+        20,
+      ),
+    );
   });
 
   r.get('/tasks/:id', auth, async (req, res) => {
@@ -258,8 +287,13 @@ export function adminMiscRoutes(ctx: Ctx): Router {
 
   // ---- audit logs ----
   const AUDIT_SORT: Record<string, (a: AuditRec) => string | number | null> = {
-    id: (a) => a.id, created_at: (a) => a.createdAt, user_id: (a) => a.userId, action: (a) => a.action, entity_type: (a) => a.entityType,
-    entity_name: (a) => a.entityName, ip_address: (a) => a.ip,
+    id: (a) => a.id,
+    created_at: (a) => a.createdAt,
+    user_id: (a) => a.userId,
+    action: (a) => a.action,
+    entity_type: (a) => a.entityType,
+    entity_name: (a) => a.entityName,
+    ip_address: (a) => a.ip,
   };
 
   r.get('/admin/audit-logs', admin, async (req, res) => {
@@ -278,16 +312,38 @@ export function adminMiscRoutes(ctx: Ctx): Router {
     if (!Number.isNaN(before)) items = items.filter((a) => Date.parse(a.createdAt) <= before);
     const key = AUDIT_SORT[q(req, 'sort_by') ?? 'created_at'] ?? AUDIT_SORT.created_at!;
     const order = q(req, 'sort_order') === 'asc' ? 'asc' : 'desc';
-    items = sortBy(sortBy(items, (a) => a.id, order), key, order);
-    ok(res, page(items.map((a) => auditView(ctx, a)), qint(q(req, 'limit'), 50, 200), qint(q(req, 'offset'), 0)));
+    items = sortBy(
+      sortBy(items, (a) => a.id, order),
+      key,
+      order,
+    );
+    ok(
+      res,
+      page(
+        items.map((a) => auditView(ctx, a)),
+        qint(q(req, 'limit'), 50, 200),
+        qint(q(req, 'offset'), 0),
+      ),
+    );
   });
 
   // ---- locks ----
   r.get('/admin/locks', admin, async (req, res) => {
     if (pruneLocks(ctx)) store.commit();
     const order = q(req, 'sort_order') === 'desc' ? 'desc' : 'asc';
-    const items = sortBy(store.s.locks.filter((l) => lockVisible(l)), (l) => l.id, order);
-    ok(res, page(items.map((l) => lockView(ctx, l)), qint(q(req, 'limit'), 50, 100), qint(q(req, 'offset'), 0)));
+    const items = sortBy(
+      store.s.locks.filter((l) => lockVisible(l)),
+      (l) => l.id,
+      order,
+    );
+    ok(
+      res,
+      page(
+        items.map((l) => lockView(ctx, l)),
+        qint(q(req, 'limit'), 50, 100),
+        qint(q(req, 'offset'), 0),
+      ),
+    );
   });
 
   r.delete('/admin/locks/expired', admin, async (req, res) => {
@@ -306,7 +362,14 @@ export function adminMiscRoutes(ctx: Ctx): Router {
     const l = store.s.locks.find((x) => x.id === id);
     if (!l) throw E.notFound('not_found', 'lock not found');
     store.state.locks = store.state.locks.filter((x) => x.id !== id);
-    audit(ctx, { req, userId: me.id, action: 'admin_force_unlock', entityType: 'resource_lock', entityId: id, entityName: String(lockView(ctx, l).lockroot_path) });
+    audit(ctx, {
+      req,
+      userId: me.id,
+      action: 'admin_force_unlock',
+      entityType: 'resource_lock',
+      entityId: id,
+      entityName: String(lockView(ctx, l).lockroot_path),
+    });
     store.commit();
     ok(res);
   });

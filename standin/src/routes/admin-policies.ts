@@ -24,7 +24,10 @@ function parseConnection(v: unknown): { connector_config: Record<string, unknown
   if (id !== LOCAL_ID && id !== S3_ID) throw E.bad(`unsupported storage connector ${id}`, 'storage.unsupported_driver');
   const values = isObj(cc.values) ? { ...cc.values } : {};
   const cred = isObj(v.credential) ? v.credential : { mode: 'none' };
-  const credential = { mode: typeof cred.mode === 'string' ? cred.mode : 'none', values: isObj(cred.values) ? (Object.fromEntries(Object.entries(cred.values).map(([k, x]) => [k, String(x)])) as Record<string, string>) : undefined };
+  const credential = {
+    mode: typeof cred.mode === 'string' ? cred.mode : 'none',
+    values: isObj(cred.values) ? (Object.fromEntries(Object.entries(cred.values).map(([k, x]) => [k, String(x)])) as Record<string, string>) : undefined,
+  };
   if (id === LOCAL_ID) {
     if (values.base_path === undefined || values.base_path === '') values.base_path = './data/uploads';
     if (typeof values.base_path !== 'string') throw E.bad('base_path must be a string');
@@ -102,7 +105,11 @@ export function adminPolicyRoutes(ctx: Ctx): Router {
   r.get('/admin/policies/storage-drivers', admin, async (_req, res) => {
     ok(res, [
       { connector_id: LOCAL_ID, fields: ['base_path', 'content_dedup'], credential_modes: ['none'] },
-      { connector_id: S3_ID, fields: ['endpoint', 'bucket', 'base_path', 's3_region', 's3_path_style', 'object_storage_upload_strategy', 'object_storage_download_strategy'], credential_modes: ['static'] },
+      {
+        connector_id: S3_ID,
+        fields: ['endpoint', 'bucket', 'base_path', 's3_region', 's3_path_style', 'object_storage_upload_strategy', 'object_storage_download_strategy'],
+        credential_modes: ['static'],
+      },
     ]);
   });
 
@@ -186,7 +193,8 @@ export function adminPolicyRoutes(ctx: Ctx): Router {
     }
     if (body.connection !== undefined) {
       const c = parseConnection(body.connection);
-      if (c.connector_config.connector_id !== p.connector_id && store.s.blobs.some((b) => b.policyId === p.id)) throw E.bad('cannot change the connector of a policy with stored blobs');
+      if (c.connector_config.connector_id !== p.connector_id && store.s.blobs.some((b) => b.policyId === p.id))
+        throw E.bad('cannot change the connector of a policy with stored blobs');
       p.connector_id = String(c.connector_config.connector_id);
       p.connector_config = c.connector_config;
       p.behavior = c.behavior;
@@ -232,7 +240,13 @@ export function adminPolicyRoutes(ctx: Ctx): Router {
       ctx.storage.policy(pid);
       const priority = int(o, 'priority', true)!;
       if (priority < 1) throw E.bad('priority must be >= 1');
-      return { id: store.nextId('policyGroupItems'), policy_id: pid, priority, min_file_size: int(o, 'min_file_size') ?? 0, max_file_size: int(o, 'max_file_size') ?? 0 };
+      return {
+        id: store.nextId('policyGroupItems'),
+        policy_id: pid,
+        priority,
+        min_file_size: int(o, 'min_file_size') ?? 0,
+        max_file_size: int(o, 'max_file_size') ?? 0,
+      };
     });
   }
 
@@ -304,10 +318,11 @@ export function adminPolicyRoutes(ctx: Ctx): Router {
     const body = reqObj(await readJson(req));
     const target = group(int(body, 'target_group_id', true)!);
     let n = 0;
-    for (const u of store.state.users) if (u.policyGroupId === g.id) {
-      u.policyGroupId = target.id;
-      n++;
-    }
+    for (const u of store.state.users)
+      if (u.policyGroupId === g.id) {
+        u.policyGroupId = target.id;
+        n++;
+      }
     audit(ctx, { req, userId: user.id, action: 'admin_migrate_policy_group_users', entityType: 'policy_group', entityId: g.id, entityName: g.name });
     store.commit();
     ok(res, { affected_users: n, affected_teams: 0, migrated_assignments: n });

@@ -8,8 +8,18 @@ import { audit } from '../services/audit.js';
 import { getArr, getBool, getNum } from '../services/settings.js';
 import { setupState } from '../services/system.js';
 import {
-  assertUnique, checkEmailLists, findByIdentifier, hashToken, issueContactToken, lastTokenAt, newUser, revokeAllSessions, userInfo,
-  validateEmail, validatePassword, validateUsername,
+  assertUnique,
+  checkEmailLists,
+  findByIdentifier,
+  hashToken,
+  issueContactToken,
+  lastTokenAt,
+  newUser,
+  revokeAllSessions,
+  userInfo,
+  validateEmail,
+  validatePassword,
+  validateUsername,
 } from '../services/users.js';
 import { padded } from './util.js';
 
@@ -24,7 +34,8 @@ export function accountRoutes(ctx: Ctx): Router {
     padded(ctx, async (req, res) => {
       const body = reqObj(await readJson(req));
       if (setupState(ctx) !== 'ready') throw E.bad('system is not initialized', 'validation.system_not_initialized');
-      if (!getBool(store, 'auth_allow_user_registration') || !getBool(store, 'auth_password_login_enabled')) throw E.forbidden('registration is disabled', 'auth.registration_disabled');
+      if (!getBool(store, 'auth_allow_user_registration') || !getBool(store, 'auth_password_login_enabled'))
+        throw E.forbidden('registration is disabled', 'auth.registration_disabled');
       const username = validateUsername(body.username);
       const email = validateEmail(body.email);
       const password = validatePassword(body.password);
@@ -35,7 +46,11 @@ export function accountRoutes(ctx: Ctx): Router {
         user.pendingActivation = true;
         user.emailVerified = false;
         const token = issueContactToken(ctx, user, 'register_activation', email, getNum(store, 'auth_register_activation_ttl_secs'));
-        ctx.mail.enqueue('register_activation', email, user.id, { username, link_path: CONFIRM_PATH + token, ttl_hours: String(Math.round(getNum(store, 'auth_register_activation_ttl_secs') / 3600)) });
+        ctx.mail.enqueue('register_activation', email, user.id, {
+          username,
+          link_path: CONFIRM_PATH + token,
+          ttl_hours: String(Math.round(getNum(store, 'auth_register_activation_ttl_secs') / 3600)),
+        });
       } else {
         user.emailVerified = false;
       }
@@ -52,9 +67,13 @@ export function accountRoutes(ctx: Ctx): Router {
       const identifier = str(body, 'identifier')!;
       const user = findByIdentifier(ctx, identifier);
       const cooldown = getNum(store, 'auth_contact_verification_resend_cooldown_secs') * 1000;
-      if (user && user.pendingActivation && Date.now() - lastTokenAt(ctx, user.id, 'register_activation') >= cooldown) {
+      if (user?.pendingActivation && Date.now() - lastTokenAt(ctx, user.id, 'register_activation') >= cooldown) {
         const token = issueContactToken(ctx, user, 'register_activation', user.email, getNum(store, 'auth_register_activation_ttl_secs'));
-        ctx.mail.enqueue('register_activation', user.email, user.id, { username: user.username, link_path: CONFIRM_PATH + token, ttl_hours: String(Math.round(getNum(store, 'auth_register_activation_ttl_secs') / 3600)) });
+        ctx.mail.enqueue('register_activation', user.email, user.id, {
+          username: user.username,
+          link_path: CONFIRM_PATH + token,
+          ttl_hours: String(Math.round(getNum(store, 'auth_register_activation_ttl_secs') / 3600)),
+        });
         audit(ctx, { req, userId: user.id, action: 'user_resend_registration', entityType: 'user', entityId: user.id, entityName: user.username });
         store.commit();
       }
@@ -104,7 +123,13 @@ export function accountRoutes(ctx: Ctx): Router {
       const email = validateEmail(body.email);
       const user = store.s.users.find((u) => u.email.toLowerCase() === email.toLowerCase());
       const cooldown = getNum(store, 'auth_password_reset_request_cooldown_secs') * 1000;
-      if (user && user.status === 'active' && !user.pendingActivation && user.emailVerified && Date.now() - lastTokenAt(ctx, user.id, 'password_reset') >= cooldown) {
+      if (
+        user &&
+        user.status === 'active' &&
+        !user.pendingActivation &&
+        user.emailVerified &&
+        Date.now() - lastTokenAt(ctx, user.id, 'password_reset') >= cooldown
+      ) {
         const token = issueContactToken(ctx, user, 'password_reset', user.email, getNum(store, 'auth_password_reset_ttl_secs'));
         ctx.mail.enqueue('password_reset', user.email, user.id, { username: user.username, link_path: `/reset-password?token=${token}` });
         audit(ctx, { req, userId: user.id, action: 'user_request_password_reset', entityType: 'user', entityId: user.id, entityName: user.username });
@@ -144,9 +169,12 @@ export function accountRoutes(ctx: Ctx): Router {
     checkEmailLists(ctx, email);
     const cooldown = getNum(store, 'auth_contact_verification_resend_cooldown_secs') * 1000;
     if (user.pendingEmail?.toLowerCase() === email.toLowerCase() && Date.now() - lastTokenAt(ctx, user.id, 'contact_change') < cooldown) {
-      throw new ApiError(429, 'rate_limited', 'Too Many Requests').withHeaders({ 'Retry-After': String(Math.ceil((cooldown - (Date.now() - lastTokenAt(ctx, user.id, 'contact_change'))) / 1000)) });
+      throw new ApiError(429, 'rate_limited', 'Too Many Requests').withHeaders({
+        'Retry-After': String(Math.ceil((cooldown - (Date.now() - lastTokenAt(ctx, user.id, 'contact_change'))) / 1000)),
+      });
     }
-    if (store.s.users.some((u) => u.id !== user.id && (u.email.toLowerCase() === email.toLowerCase() || u.pendingEmail?.toLowerCase() === email.toLowerCase()))) throw E.bad('email already exists', 'auth.email_exists');
+    if (store.s.users.some((u) => u.id !== user.id && (u.email.toLowerCase() === email.toLowerCase() || u.pendingEmail?.toLowerCase() === email.toLowerCase())))
+      throw E.bad('email already exists', 'auth.email_exists');
     user.pendingEmail = email;
     user.updatedAt = new Date().toISOString();
     const token = issueContactToken(ctx, user, 'contact_change', email, getNum(store, 'auth_contact_change_ttl_secs'));

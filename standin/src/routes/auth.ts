@@ -89,7 +89,9 @@ export function authRoutes(ctx: Ctx): Router {
     const v = verifyJwt(token, ctx.cfg.jwtSecret);
     if (!v.ok) {
       authEvent(ctx, 'refresh', 'failure', v.reason);
-      throw v.reason === 'expired' ? E.unauthorized('auth.token_expired', 'refresh token expired') : E.unauthorized('auth.token_invalid', 'invalid refresh token');
+      throw v.reason === 'expired'
+        ? E.unauthorized('auth.token_expired', 'refresh token expired')
+        : E.unauthorized('auth.token_invalid', 'invalid refresh token');
     }
     const c = v.claims;
     if (c.typ !== 'refresh' || !c.jti) throw E.unauthorized('auth.token_invalid', 'invalid token type');
@@ -114,7 +116,14 @@ export function authRoutes(ctx: Ctx): Router {
     }
     // Any other replay is treated as theft: revoke every session of the user (core §3.6).
     revokeAllSessions(ctx, user);
-    audit(ctx, { req, userId: user.id, action: 'user_refresh_token_reuse_detected', entityType: 'auth_session', entityId: replayed.id, entityName: user.username });
+    audit(ctx, {
+      req,
+      userId: user.id,
+      action: 'user_refresh_token_reuse_detected',
+      entityType: 'auth_session',
+      entityId: replayed.id,
+      entityName: user.username,
+    });
     store.commit();
     authEvent(ctx, 'refresh', 'failure', 'reuse_detected');
     throw E.unauthorized('auth.refresh_token_reuse_detected', 'refresh token reuse detected');
@@ -147,7 +156,13 @@ export function authRoutes(ctx: Ctx): Router {
 
   r.get('/auth/me', auth, async (req, res) => {
     const a = authOf(req);
-    const fields = typeof req.query.fields === 'string' ? req.query.fields.split(',').map((s) => s.trim()).filter(Boolean) : null;
+    const fields =
+      typeof req.query.fields === 'string'
+        ? req.query.fields
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : null;
     const full: Record<string, unknown> = { ...userInfo(ctx, a.user), preferences: {}, access_token_expires_at: a.claims.exp };
     if (!fields) {
       ok(res, full);
@@ -158,7 +173,8 @@ export function authRoutes(ctx: Ctx): Router {
     const out: Record<string, unknown> = { id: a.user.id, username: a.user.username, email: a.user.email, role: a.user.role, status: a.user.status };
     if (fields.includes('profile')) out.profile = full.profile;
     if (fields.includes('preferences')) out.preferences = {};
-    if (fields.includes('quota')) Object.assign(out, { storage_used: full.storage_used, storage_quota: full.storage_quota, policy_group_id: a.user.policyGroupId });
+    if (fields.includes('quota'))
+      Object.assign(out, { storage_used: full.storage_used, storage_quota: full.storage_quota, policy_group_id: a.user.policyGroupId });
     if (fields.includes('session')) out.access_token_expires_at = a.claims.exp;
     ok(res, out);
   });
@@ -169,7 +185,15 @@ export function authRoutes(ctx: Ctx): Router {
       res,
       store.s.sessions
         .filter((s) => s.userId === a.user.id)
-        .map((s) => ({ id: s.publicId, ip_address: s.ip, user_agent: s.userAgent, created_at: s.createdAt, last_seen_at: s.lastSeenAt, expires_at: s.expiresAt, is_current: s.id === a.claims.sid })),
+        .map((s) => ({
+          id: s.publicId,
+          ip_address: s.ip,
+          user_agent: s.userAgent,
+          created_at: s.createdAt,
+          last_seen_at: s.lastSeenAt,
+          expires_at: s.expiresAt,
+          is_current: s.id === a.claims.sid,
+        })),
     );
   });
 

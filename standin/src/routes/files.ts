@@ -9,8 +9,22 @@ import { sendFileContent } from '../http/download.js';
 import { authOf, requireAuth } from '../auth/session.js';
 import { audit } from '../services/audit.js';
 import {
-  assertUnlocked, bufferToTemp, copyFileRec, createFile, ensureRelativePath, fileInfo, fileNameTaken, folderNameTaken, getFile, getFolder,
-  overwriteFile, releaseBlob, streamToTemp, trashFile, validateName, versionView,
+  assertUnlocked,
+  bufferToTemp,
+  copyFileRec,
+  createFile,
+  ensureRelativePath,
+  fileInfo,
+  fileNameTaken,
+  folderNameTaken,
+  getFile,
+  getFolder,
+  overwriteFile,
+  releaseBlob,
+  streamToTemp,
+  trashFile,
+  validateName,
+  versionView,
 } from '../services/files.js';
 import { directFileLockToggle } from '../services/product-locks.js';
 import { THUMB_EXTS, extensionOf } from '../util/mime.js';
@@ -36,7 +50,8 @@ export function serveThumbnail(ctx: Ctx, req: Request, res: Response, file: File
     return;
   }
   const pending = ctx.store.state.tasks.some(
-    (t) => t.kind === 'thumbnail_generate' && t.payload.blob_id === file.blobId && (t.status === 'pending' || t.status === 'processing' || t.status === 'retry'),
+    (t) =>
+      t.kind === 'thumbnail_generate' && t.payload.blob_id === file.blobId && (t.status === 'pending' || t.status === 'processing' || t.status === 'retry'),
   );
   if (!pending) ctx.tasks.enqueue('thumbnail_generate', `Generate thumbnail for ${file.name}`, creator, { blob_id: file.blobId, file_id: file.id });
   res.setHeader('Retry-After', '2');
@@ -85,7 +100,8 @@ export function fileRoutes(ctx: Ctx): Router {
       if (rp.leaf) name = rp.leaf;
     }
     validateName(name, 'file');
-    if (fileNameTaken(ctx, user.id, folderId, name) || folderNameTaken(ctx, user.id, folderId, name)) throw E.bad('a file with this name already exists', 'file.name_conflict');
+    if (fileNameTaken(ctx, user.id, folderId, name) || folderNameTaken(ctx, user.id, folderId, name))
+      throw E.bad('a file with this name already exists', 'file.name_conflict');
     const f = await createFile(ctx, user, { folderId, name, temp: await bufferToTemp(ctx, Buffer.alloc(0)), autoRename: false });
     audit(ctx, { req, userId: user.id, action: 'file_create', entityType: 'file', entityId: f.id, entityName: f.name });
     store.commit();
@@ -134,7 +150,10 @@ export function fileRoutes(ctx: Ctx): Router {
     const after = q(req, 'after_sequence');
     let vs = store.s.versions.filter((v) => v.fileId === f.id && !v.deleted).sort((a, b) => b.seq - a.seq);
     if (after) vs = vs.filter((v) => v.seq < Number(after));
-    ok(res, vs.slice(0, limit).map((v) => versionView(ctx, f, v)));
+    ok(
+      res,
+      vs.slice(0, limit).map((v) => versionView(ctx, f, v)),
+    );
   });
 
   r.post('/files/:id/versions/:vid/restore', auth, async (req, res) => {
@@ -146,7 +165,16 @@ export function fileRoutes(ctx: Ctx): Router {
     const blob = store.s.blobs.find((b) => b.id === v.blobId);
     if (!blob) throw E.notFound('not_found', 'version content not found');
     const seq = Math.max(...store.s.versions.filter((x) => x.fileId === f.id).map((x) => x.seq)) + 1;
-    const nv = { ...v, id: store.nextId('versions'), publicId: crypto.randomUUID(), seq, reason: 'restore' as const, creatorUserId: user.id, createdAt: new Date().toISOString(), etag: crypto.randomBytes(16).toString('hex') };
+    const nv = {
+      ...v,
+      id: store.nextId('versions'),
+      publicId: crypto.randomUUID(),
+      seq,
+      reason: 'restore' as const,
+      creatorUserId: user.id,
+      createdAt: new Date().toISOString(),
+      etag: crypto.randomBytes(16).toString('hex'),
+    };
     blob.refs++;
     store.state.versions.push(nv);
     Object.assign(f, { versionId: nv.id, blobId: blob.id, size: blob.size, etag: nv.etag, mimeType: nv.mimeType, updatedAt: nv.createdAt });
@@ -177,7 +205,8 @@ export function fileRoutes(ctx: Ctx): Router {
     assertUnlocked(ctx, { file: f });
     const folderId = 'folder_id' in body ? folderArg(user, body.folder_id) : f.folderId;
     const name = body.name !== undefined ? validateName(body.name, 'file') : f.name;
-    if (fileNameTaken(ctx, user.id, folderId, name, f.id) || folderNameTaken(ctx, user.id, folderId, name)) throw E.bad('a file with this name already exists', 'file.name_conflict');
+    if (fileNameTaken(ctx, user.id, folderId, name, f.id) || folderNameTaken(ctx, user.id, folderId, name))
+      throw E.bad('a file with this name already exists', 'file.name_conflict');
     const renamed = name !== f.name;
     const moved = folderId !== f.folderId;
     f.name = name;

@@ -6,8 +6,20 @@ import { bool, parseId, qint, readJson, reqObj } from '../http/body.js';
 import { authOf, requireAuth } from '../auth/session.js';
 import { audit } from '../services/audit.js';
 import {
-  assertTreeUnlocked, copyFolderRec, createFolder, fileListItem, fileNameTaken, folderInfo, folderListItem, folderNameTaken, getFolder,
-  isDescendant, liveFiles, liveFolders, trashFolder, validateName,
+  assertTreeUnlocked,
+  copyFolderRec,
+  createFolder,
+  fileListItem,
+  fileNameTaken,
+  folderInfo,
+  folderListItem,
+  folderNameTaken,
+  getFolder,
+  isDescendant,
+  liveFiles,
+  liveFolders,
+  trashFolder,
+  validateName,
 } from '../services/files.js';
 import { directFolderLockToggle } from '../services/product-locks.js';
 import { extensionOf } from '../util/mime.js';
@@ -132,7 +144,8 @@ export function folderRoutes(ctx: Ctx): Router {
       if (parent !== null && isDescendant(ctx, parent, f.id)) throw E.bad('cannot move a folder into itself');
     }
     const name = body.name !== undefined ? validateName(body.name, 'folder') : f.name;
-    if (folderNameTaken(ctx, user.id, parent, name, f.id) || fileNameTaken(ctx, user.id, parent, name)) throw E.bad('a folder with this name already exists', 'folder.name_conflict');
+    if (folderNameTaken(ctx, user.id, parent, name, f.id) || fileNameTaken(ctx, user.id, parent, name))
+      throw E.bad('a folder with this name already exists', 'folder.name_conflict');
     const renamed = name !== f.name;
     const moved = parent !== f.parentId;
     f.name = name;

@@ -10,7 +10,7 @@ export function healthRoutes(ctx: Ctx): Router {
   });
 
   r.get('/health/ready', async (_req, res) => {
-    let state;
+    let state: ReturnType<typeof setupState>;
     try {
       state = setupState(ctx);
     } catch {

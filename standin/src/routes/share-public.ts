@@ -23,12 +23,18 @@ function subnet(ip: string): string {
   const h = head ? head.split(':') : [];
   const t = tail !== undefined && tail ? tail.split(':') : [];
   const groups = tail !== undefined ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-  return groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':');
+  return groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':');
 }
 
 function unlockProof(ctx: Ctx, req: Request, token: string): string {
   const ua = crypto.createHash('sha256').update(userAgent(req)).digest('hex');
-  return crypto.createHmac('sha256', ctx.cfg.shareCookieSecret).update(`${token}|${ua}|${subnet(clientIp(req))}`).digest('base64url');
+  return crypto
+    .createHmac('sha256', ctx.cfg.shareCookieSecret)
+    .update(`${token}|${ua}|${subnet(clientIp(req))}`)
+    .digest('base64url');
 }
 
 export function sharePublicRoutes(ctx: Ctx): Router {
@@ -80,7 +86,8 @@ export function sharePublicRoutes(ctx: Ctx): Router {
 
   function subFile(root: FolderRec, id: number): FileRec {
     const f = store.s.files.find((x) => x.id === id && !x.deletedAt);
-    if (!f || f.ownerUserId !== root.ownerUserId || f.folderId === null || !isDescendant(ctx, f.folderId, root.id)) throw E.notFound('file.not_found', 'file not found');
+    if (!f || f.ownerUserId !== root.ownerUserId || f.folderId === null || !isDescendant(ctx, f.folderId, root.id))
+      throw E.notFound('file.not_found', 'file not found');
     return f;
   }
 
@@ -125,7 +132,7 @@ export function sharePublicRoutes(ctx: Ctx): Router {
       max_downloads: s.maxDownloads,
       mime_type: isFile ? (t as FileRec).mimeType : null,
       size: isFile ? (t as FileRec).size : null,
-      shared_by: { name: owner ? owner.displayName ?? owner.username : null, avatar: null },
+      shared_by: { name: owner ? (owner.displayName ?? owner.username) : null, avatar: null },
     });
   });
 
@@ -137,7 +144,12 @@ export function sharePublicRoutes(ctx: Ctx): Router {
     if (!(await verifyPassword(pw, s.passwordHash))) throw E.unauthorized('auth.credentials_failed', 'Invalid Credentials');
     appendCookie(
       res,
-      cookieString(`aster_share_${s.token}`, unlockProof(ctx, req, s.token), { path: `/api/v1/s/${s.token}`, maxAge: 3600, httpOnly: true, secure: getBool(store, 'auth_cookie_secure') }),
+      cookieString(`aster_share_${s.token}`, unlockProof(ctx, req, s.token), {
+        path: `/api/v1/s/${s.token}`,
+        maxAge: 3600,
+        httpOnly: true,
+        secure: getBool(store, 'auth_cookie_secure'),
+      }),
     );
     ok(res);
   });

@@ -108,7 +108,10 @@ export function shareRoutes(ctx: Ctx): Router {
 
   r.get('/shares', auth, async (req, res) => {
     const { user } = authOf(req);
-    const items = store.s.shares.filter((s) => s.userId === user.id).sort((a, b) => b.id - a.id).map((s) => myShareInfo(ctx, s));
+    const items = store.s.shares
+      .filter((s) => s.userId === user.id)
+      .sort((a, b) => b.id - a.id)
+      .map((s) => myShareInfo(ctx, s));
     ok(res, page(items, qint(q(req, 'limit'), 50, 100), qint(q(req, 'offset'), 0)));
   });
 

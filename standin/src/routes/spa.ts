@@ -12,8 +12,15 @@ export const FRONTEND_CSP =
 const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>AsterDrive</title></head><body><div id="root">AsterDrive</div></body></html>`;
 
 const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon', '.html': 'text/html; charset=utf-8', '.map': 'application/json',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+  '.html': 'text/html; charset=utf-8',
+  '.map': 'application/json',
 };
 
 export function mountSpa(app: Express, isReserved: (p: string) => boolean): void {

@@ -35,12 +35,25 @@ export function trashRoutes(ctx: Ctx): Router {
     const last = pageFiles[pageFiles.length - 1];
     ok(res, {
       folders: folders.slice(folderOffset, folderOffset + folderLimit).map((f) => ({
-        id: f.id, name: f.name, original_path: f.originalPath, created_at: f.createdAt, updated_at: f.updatedAt, expires_at: expires(f.deletedAt!), lock_state: lockStateOf(ctx, { folder: f }),
+        id: f.id,
+        name: f.name,
+        original_path: f.originalPath,
+        created_at: f.createdAt,
+        updated_at: f.updatedAt,
+        expires_at: expires(f.deletedAt!),
+        lock_state: lockStateOf(ctx, { folder: f }),
       })),
       folders_total: folders.length,
       files: pageFiles.map((f) => ({
-        id: f.id, name: f.name, size: f.size, mime_type: f.mimeType, original_path: f.originalPath, created_at: f.createdAt, updated_at: f.updatedAt,
-        expires_at: expires(f.deletedAt!), lock_state: lockStateOf(ctx, { file: f }),
+        id: f.id,
+        name: f.name,
+        size: f.size,
+        mime_type: f.mimeType,
+        original_path: f.originalPath,
+        created_at: f.createdAt,
+        updated_at: f.updatedAt,
+        expires_at: expires(f.deletedAt!),
+        lock_state: lockStateOf(ctx, { file: f }),
       })),
       files_total: filesTotal,
       next_file_cursor: files.length > fileLimit && last ? { expires_at: expires(last.deletedAt!), id: last.id } : null,

@@ -11,7 +11,16 @@ import { firstFilePart } from '../http/multipart.js';
 import { authOf, requireAuth } from '../auth/session.js';
 import { audit } from '../services/audit.js';
 import {
-  checkPolicyLimits, checkQuota, createFile, dropTemp, ensureRelativePath, fileInfo, getFolder, policyForUser, streamToTemp, validateName,
+  checkPolicyLimits,
+  checkQuota,
+  createFile,
+  dropTemp,
+  ensureRelativePath,
+  fileInfo,
+  getFolder,
+  policyForUser,
+  streamToTemp,
+  validateName,
   type TempContent,
 } from '../services/files.js';
 import { q } from './util.js';
@@ -44,7 +53,8 @@ export function uploadRoutes(ctx: Ctx): Router {
     const { user } = authOf(req);
     res.setHeader('Content-Encoding', 'identity');
     const declared = q(req, 'declared_size');
-    if (declared !== undefined && (!/^-?\d+$/.test(declared) || Number(declared) < 0)) throw E.bad('declared_size must be a non-negative integer', 'upload.declared_size_invalid');
+    if (declared !== undefined && (!/^-?\d+$/.test(declared) || Number(declared) < 0))
+      throw E.bad('declared_size must be a non-negative integer', 'upload.declared_size_invalid');
     let folderId = folderQuery(req, user);
     const part = await firstFilePart(req);
     if (!part) throw E.bad('no file in the request', 'upload.empty_file');
@@ -62,19 +72,27 @@ export function uploadRoutes(ctx: Ctx): Router {
     }
     let name = part.filename;
     const rel = q(req, 'relative_path');
-    if (rel && rel.trim()) {
+    if (rel?.trim()) {
       const rp = ensureRelativePath(ctx, user, folderId, rel);
       folderId = rp.folderId;
       if (rp.leaf) name = rp.leaf;
     }
-    let f;
+    let f: Awaited<ReturnType<typeof createFile>>;
     try {
       f = await createFile(ctx, user, { folderId, name, temp, mime: part.contentType, autoRename: true });
     } catch (e) {
       uploadsMetric('direct', 'failure');
       throw e;
     }
-    audit(ctx, { req, userId: user.id, action: 'file_upload', entityType: 'file', entityId: f.id, entityName: f.name, details: { size: f.size, mode: 'direct' } });
+    audit(ctx, {
+      req,
+      userId: user.id,
+      action: 'file_upload',
+      entityType: 'file',
+      entityId: f.id,
+      entityName: f.name,
+      details: { size: f.size, mode: 'direct' },
+    });
     store.commit();
     uploadsMetric('direct', 'success');
     ok(res, fileInfo(ctx, f), 201);
@@ -119,7 +137,17 @@ export function uploadRoutes(ctx: Ctx): Router {
     store.state.uploads.push(s);
     store.commit();
     ctx.metrics.inc('upload_sessions_total', 'Upload sessions', { mode: 'chunked' });
-    ok(res, { mode: 'chunked', upload_id: s.id, chunk_size: s.chunkSize, total_chunks: totalChunks, upload_scheduling: { chunk_ordering: 'unordered', max_chunk_concurrency: 3 } }, 201);
+    ok(
+      res,
+      {
+        mode: 'chunked',
+        upload_id: s.id,
+        chunk_size: s.chunkSize,
+        total_chunks: totalChunks,
+        upload_scheduling: { chunk_ordering: 'unordered', max_chunk_concurrency: 3 },
+      },
+      201,
+    );
   });
 
   r.get('/files/upload/sessions', auth, async (req, res) => {
@@ -129,8 +157,19 @@ export function uploadRoutes(ctx: Ctx): Router {
     ok(
       res,
       items.map((u) => ({
-        upload_id: u.id, mode: 'chunked', status: u.status, filename: u.filename, total_size: u.totalSize, chunk_size: u.chunkSize, total_chunks: u.totalChunks,
-        received_count: u.chunks.length, folder_id: u.folderId, chunks_on_disk: [...u.chunks].sort((a, b) => a - b), completed_parts: [], expires_at: u.expiresAt, updated_at: u.updatedAt,
+        upload_id: u.id,
+        mode: 'chunked',
+        status: u.status,
+        filename: u.filename,
+        total_size: u.totalSize,
+        chunk_size: u.chunkSize,
+        total_chunks: u.totalChunks,
+        received_count: u.chunks.length,
+        folder_id: u.folderId,
+        chunks_on_disk: [...u.chunks].sort((a, b) => a - b),
+        completed_parts: [],
+        expires_at: u.expiresAt,
+        updated_at: u.updatedAt,
       })),
     );
   });
@@ -176,8 +215,13 @@ export function uploadRoutes(ctx: Ctx): Router {
     const { user } = authOf(req);
     const s = session(req, user);
     ok(res, {
-      upload_id: s.id, status: s.status, received_count: s.chunks.length, chunks_on_disk: [...s.chunks].sort((a, b) => a - b), chunk_size: s.chunkSize,
-      total_chunks: s.totalChunks, filename: s.filename,
+      upload_id: s.id,
+      status: s.status,
+      received_count: s.chunks.length,
+      chunks_on_disk: [...s.chunks].sort((a, b) => a - b),
+      chunk_size: s.chunkSize,
+      total_chunks: s.totalChunks,
+      filename: s.filename,
     });
   });
 
@@ -215,7 +259,7 @@ export function uploadRoutes(ctx: Ctx): Router {
       folderId = rp.folderId;
       if (rp.leaf) name = rp.leaf;
     }
-    let f;
+    let f: Awaited<ReturnType<typeof createFile>>;
     try {
       f = await createFile(ctx, user, { folderId, name, temp, autoRename: true });
     } catch (e) {
@@ -226,7 +270,15 @@ export function uploadRoutes(ctx: Ctx): Router {
     s.status = 'completed';
     store.state.uploads = store.state.uploads.filter((u) => u.id !== s.id);
     await fsp.rm(chunkDir(s.id), { recursive: true, force: true });
-    audit(ctx, { req, userId: user.id, action: 'file_upload', entityType: 'file', entityId: f.id, entityName: f.name, details: { size: f.size, mode: 'chunked' } });
+    audit(ctx, {
+      req,
+      userId: user.id,
+      action: 'file_upload',
+      entityType: 'file',
+      entityId: f.id,
+      entityName: f.name,
+      details: { size: f.size, mode: 'chunked' },
+    });
     store.commit();
     uploadsMetric('chunked', 'success');
     ok(res, fileInfo(ctx, f), 201);

@@ -72,7 +72,16 @@ export function webdavAccountRoutes(ctx: Ctx): Router {
     }
     const password = typeof body.password === 'string' && body.password !== '' ? body.password : randomAlnum(16);
     const now = new Date().toISOString();
-    const a: WebdavAccountRec = { id: store.nextId('webdavAccounts'), userId: user.id, username, passwordHash: await hashPassword(password), rootFolderId: root, isActive: true, createdAt: now, updatedAt: now };
+    const a: WebdavAccountRec = {
+      id: store.nextId('webdavAccounts'),
+      userId: user.id,
+      username,
+      passwordHash: await hashPassword(password),
+      rootFolderId: root,
+      isActive: true,
+      createdAt: now,
+      updatedAt: now,
+    };
     store.state.webdavAccounts.push(a);
     audit(ctx, { req, userId: user.id, action: 'webdav_account_create', entityType: 'webdav_account', entityId: a.id, entityName: username });
     store.commit();
@@ -104,7 +113,16 @@ export function webdavAccountRoutes(ctx: Ctx): Router {
     audit(ctx, { req, userId: user.id, action: 'webdav_account_toggle', entityType: 'webdav_account', entityId: a.id, entityName: a.username });
     store.commit();
     ctx.vfsCacheClear?.();
-    ok(res, { id: a.id, user_id: a.userId, team_id: null, username: a.username, root_folder_id: a.rootFolderId, is_active: a.isActive, created_at: a.createdAt, updated_at: a.updatedAt });
+    ok(res, {
+      id: a.id,
+      user_id: a.userId,
+      team_id: null,
+      username: a.username,
+      root_folder_id: a.rootFolderId,
+      is_active: a.isActive,
+      created_at: a.createdAt,
+      updated_at: a.updatedAt,
+    });
   });
 
   return r;

@@ -11,7 +11,17 @@ import { createFile, fileNameTaken, folderNameTaken, getFile, overwriteFile, rea
 import { getArr, getNum } from '../services/settings.js';
 import { fetchDiscovery } from '../services/wopi-discovery.js';
 import {
-  checkWopiSource, decodeUtf7, discoveryActionUrl, expandActionUrl, findApp, hashWopiToken, newWopiSession, proofKeyFor, verifyProof, wopiConflict, wopiLocks,
+  checkWopiSource,
+  decodeUtf7,
+  discoveryActionUrl,
+  expandActionUrl,
+  findApp,
+  hashWopiToken,
+  newWopiSession,
+  proofKeyFor,
+  verifyProof,
+  wopiConflict,
+  wopiLocks,
 } from '../services/wopi.js';
 import { publicOriginFor } from './webdav-accounts.js';
 import { extensionOf } from '../util/mime.js';
@@ -39,11 +49,16 @@ export function wopiRoutes(ctx: Ctx): Router {
     const origin = publicOriginFor(ctx, req);
     if (!origin) throw E.bad('public_site_url must be configured for WOPI', 'wopi.public_site_url_required');
     const app = findApp(ctx, key);
-    if (!app || app.provider !== 'wopi' || !app.enabled) throw E.notFound('not_found', 'preview app not found');
+    if (app?.provider !== 'wopi' || !app.enabled) throw E.notFound('not_found', 'preview app not found');
     const c = app.config;
     const wopiSrc = `${origin}/api/v1/wopi/files/${file.id}`;
     let actionUrl: string;
-    const tpl = typeof c.action_url === 'string' && c.action_url ? c.action_url : typeof c.action_url_template === 'string' && c.action_url_template ? c.action_url_template : null;
+    const tpl =
+      typeof c.action_url === 'string' && c.action_url
+        ? c.action_url
+        : typeof c.action_url_template === 'string' && c.action_url_template
+          ? c.action_url_template
+          : null;
     if (tpl) actionUrl = expandActionUrl(tpl, wopiSrc);
     else if (typeof c.discovery_url === 'string' && c.discovery_url) {
       const doc = await fetchDiscovery(ctx, c.discovery_url);
@@ -83,7 +98,7 @@ export function wopiRoutes(ctx: Ctx): Router {
     if (user.status !== 'active') throw E.forbidden('account is disabled', 'auth.account_disabled');
     if (user.sessionVersion !== session.sessionVersion) throw E.unauthorized('auth.token_invalid', 'session revoked');
     const app = findApp(ctx, session.appKey);
-    if (!app || !app.enabled || app.provider !== 'wopi') throw E.forbidden('WOPI app is disabled', 'wopi.app_disabled');
+    if (!app?.enabled || app.provider !== 'wopi') throw E.forbidden('WOPI app is disabled', 'wopi.app_disabled');
     const file = getFile(ctx, user, session.fileId);
     checkWopiSource(req, app);
     const pk = await proofKeyFor(ctx, app);
@@ -133,7 +148,8 @@ export function wopiRoutes(ctx: Ctx): Router {
       return;
     }
     const max = req.headers['x-wopi-maxexpectedsize'];
-    if (typeof max === 'string' && /^\d+$/.test(max) && file.size > Number(max)) throw new ApiError(412, 'wopi.max_expected_size_exceeded', 'file is larger than X-WOPI-MaxExpectedSize');
+    if (typeof max === 'string' && /^\d+$/.test(max) && file.size > Number(max))
+      throw new ApiError(412, 'wopi.max_expected_size_exceeded', 'file is larger than X-WOPI-MaxExpectedSize');
     const stream = file.size === 0 ? null : await readFile(ctx, file);
     audit(ctx, { req, userId: user.id, action: 'file_download', entityType: 'file', entityId: file.id, entityName: file.name, details: { via: 'wopi' } });
     store.commit();
@@ -197,8 +213,18 @@ export function wopiRoutes(ctx: Ctx): Router {
         } else {
           void all;
           store.state.locks.push({
-            id: store.nextId('locks'), token: `urn:uuid:${crypto.randomUUID()}`, userId: user.id, fileId: file.id, folderId: null, rootUserId: null, depth: 'resource',
-            mode: 'exclusive', origin: 'wopi', ownerInfo: { kind: 'wopi', app_key: app.key, lock: value }, timeoutAt: timeout(), createdAt: new Date().toISOString(),
+            id: store.nextId('locks'),
+            token: `urn:uuid:${crypto.randomUUID()}`,
+            userId: user.id,
+            fileId: file.id,
+            folderId: null,
+            rootUserId: null,
+            depth: 'resource',
+            mode: 'exclusive',
+            origin: 'wopi',
+            ownerInfo: { kind: 'wopi', app_key: app.key, lock: value },
+            timeoutAt: timeout(),
+            createdAt: new Date().toISOString(),
           });
           audit(ctx, { req, userId: user.id, action: 'file_lock', entityType: 'file', entityId: file.id, entityName: file.name, details: { via: 'wopi' } });
         }
@@ -234,6 +260,7 @@ export function wopiRoutes(ctx: Ctx): Router {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
         const text = Buffer.concat(chunks).toString('latin1');
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: PutUserInfo accepts ASCII only (integrations §2.5)
         if (text.length > 1024 || !/^[\x00-\x7f]*$/.test(text)) throw E.bad('invalid user info');
         user.wopiUserInfo = text;
         audit(ctx, { req, userId: user.id, action: 'user_update_wopi_info', entityType: 'user', entityId: user.id, entityName: user.username });
@@ -243,15 +270,25 @@ export function wopiRoutes(ctx: Ctx): Router {
       }
       case 'RENAME_FILE': {
         const { wopi } = wopiLocks(ctx, file);
-        if (wopi && lockHdr !== undefined && lockHdr !== String((wopi.ownerInfo as { lock?: string }).lock ?? '')) throw wopiConflict(String((wopi.ownerInfo as { lock?: string }).lock), 'WOPI lock mismatch');
+        if (wopi && lockHdr !== undefined && lockHdr !== String((wopi.ownerInfo as { lock?: string }).lock ?? ''))
+          throw wopiConflict(String((wopi.ownerInfo as { lock?: string }).lock), 'WOPI lock mismatch');
         const requested = req.headers['x-wopi-requestedname'];
-        const stem = typeof requested === 'string' ? decodeUtf7(requested).replace(/[\/\\:*?"<>|\x00-\x1f]/g, '').trim() : '';
+        const stem =
+          typeof requested === 'string'
+            ? decodeUtf7(requested)
+                // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are not allowed in names
+                .replace(/[/\\:*?"<>|\x00-\x1f]/g, '')
+                .trim()
+            : '';
         if (!stem) {
           res.setHeader('X-WOPI-InvalidFileNameError', 'invalid file name');
           throw E.bad('invalid file name');
         }
         const ext = extensionOf(file.name);
-        const name = uniqueName(ext ? `${stem}.${ext}` : stem, (n) => fileNameTaken(ctx, user.id, file.folderId, n, file.id) || folderNameTaken(ctx, user.id, file.folderId, n));
+        const name = uniqueName(
+          ext ? `${stem}.${ext}` : stem,
+          (n) => fileNameTaken(ctx, user.id, file.folderId, n, file.id) || folderNameTaken(ctx, user.id, file.folderId, n),
+        );
         file.name = name;
         file.updatedAt = new Date().toISOString();
         audit(ctx, { req, userId: user.id, action: 'file_rename', entityType: 'file', entityId: file.id, entityName: name, details: { via: 'wopi' } });
@@ -275,7 +312,9 @@ export function wopiRoutes(ctx: Ctx): Router {
         } else {
           name = validateName(decodeUtf7(rel as string), 'file');
           if (name === file.name) throw E.bad('relative target equals the source');
-          target = store.s.files.find((f) => f.ownerUserId === user.id && f.folderId === file.folderId && !f.deletedAt && f.name.toLowerCase() === name.toLowerCase());
+          target = store.s.files.find(
+            (f) => f.ownerUserId === user.id && f.folderId === file.folderId && !f.deletedAt && f.name.toLowerCase() === name.toLowerCase(),
+          );
           if (target && !overwrite) {
             const e = wopiConflict('', 'relative target exists');
             e.headers['X-WOPI-ValidRelativeTarget'] = uniqueName(name, taken);

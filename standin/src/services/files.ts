@@ -42,9 +42,12 @@ export async function streamToTemp(ctx: Ctx, src: AsyncIterable<unknown>, maxByt
 }
 
 export async function bufferToTemp(ctx: Ctx, buf: Buffer): Promise<TempContent> {
-  return streamToTemp(ctx, (async function* () {
-    yield buf;
-  })());
+  return streamToTemp(
+    ctx,
+    (async function* () {
+      yield buf;
+    })(),
+  );
 }
 
 export async function dropTemp(t: TempContent): Promise<void> {
@@ -54,7 +57,8 @@ export async function dropTemp(t: TempContent): Promise<void> {
 export function validateName(name: unknown, kind: 'file' | 'folder'): string {
   if (typeof name !== 'string') throw E.bad(`${kind} name is required`);
   const n = name.trim();
-  if (!n || n === '.' || n === '..' || n.length > 255 || /[\/\\\0]/.test(n) || /[\x00-\x1f]/.test(n)) throw E.bad(`invalid ${kind} name`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are not allowed in names
+  if (!n || n === '.' || n === '..' || n.length > 255 || /[/\\\0]/.test(n) || /[\x00-\x1f]/.test(n)) throw E.bad(`invalid ${kind} name`);
   return n;
 }
 
@@ -84,7 +88,14 @@ export function liveFiles(ctx: Ctx, userId: number, folderId: number | null): Fi
   return ctx.store.s.files.filter((f) => f.ownerUserId === userId && f.folderId === folderId && !f.deletedAt);
 }
 
-function nameTaken(ctx: Ctx, userId: number, parentId: number | null, name: string, exceptFile?: number, exceptFolder?: number): { file: boolean; folder: boolean } {
+function nameTaken(
+  ctx: Ctx,
+  userId: number,
+  parentId: number | null,
+  name: string,
+  exceptFile?: number,
+  exceptFolder?: number,
+): { file: boolean; folder: boolean } {
   const lower = name.toLowerCase();
   return {
     file: liveFiles(ctx, userId, parentId).some((f) => f.id !== exceptFile && f.name.toLowerCase() === lower),
@@ -161,8 +172,16 @@ export function createFolder(ctx: Ctx, user: UserRec, name: string, parentId: nu
 }
 
 /** Resolves `a/b/c.txt` under a folder, creating missing folders; returns the parent id and leaf name. */
-export function ensureRelativePath(ctx: Ctx, user: UserRec, folderId: number | null, rel: string): { folderId: number | null; leaf: string | null; created: FolderRec[] } {
-  const parts = rel.split('/').map((s) => s.trim()).filter(Boolean);
+export function ensureRelativePath(
+  ctx: Ctx,
+  user: UserRec,
+  folderId: number | null,
+  rel: string,
+): { folderId: number | null; leaf: string | null; created: FolderRec[] } {
+  const parts = rel
+    .split('/')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const created: FolderRec[] = [];
   if (parts.some((p) => p === '..' || p === '.')) throw E.bad('invalid relative_path');
   const leaf = parts.pop() ?? null;
@@ -272,7 +291,8 @@ export async function createFile(ctx: Ctx, user: UserRec, a: CreateFileArgs): Pr
     name = validateName(a.name, 'file');
     if (a.folderId !== null) getFolder(ctx, user, a.folderId);
     if (a.autoRename) name = uniqueName(name, (n) => fileNameTaken(ctx, user.id, a.folderId, n) || folderNameTaken(ctx, user.id, a.folderId, n));
-    else if (fileNameTaken(ctx, user.id, a.folderId, name) || folderNameTaken(ctx, user.id, a.folderId, name)) throw E.bad('a file with this name already exists', 'file.name_conflict');
+    else if (fileNameTaken(ctx, user.id, a.folderId, name) || folderNameTaken(ctx, user.id, a.folderId, name))
+      throw E.bad('a file with this name already exists', 'file.name_conflict');
     checkQuota(ctx, user, a.temp.size);
   } catch (e) {
     await dropTemp(a.temp);
@@ -312,7 +332,13 @@ export async function createFile(ctx: Ctx, user: UserRec, a: CreateFileArgs): Pr
 }
 
 /** Appends a new head revision (REST content update, WebDAV overwrite, WOPI PutFile) and commits. */
-export async function overwriteFile(ctx: Ctx, user: UserRec, file: FileRec, temp: TempContent, reason: VersionRec['reason'] = 'overwrite'): Promise<VersionRec> {
+export async function overwriteFile(
+  ctx: Ctx,
+  user: UserRec,
+  file: FileRec,
+  temp: TempContent,
+  reason: VersionRec['reason'] = 'overwrite',
+): Promise<VersionRec> {
   const owner = userById(ctx, file.ownerUserId) ?? user;
   try {
     checkQuota(ctx, owner, temp.size - file.size);
@@ -605,7 +631,7 @@ export function versionView(ctx: Ctx, file: FileRec, v: VersionRec): Record<stri
     reason: v.reason,
     comment: v.comment,
     creator_user_id: v.creatorUserId,
-    creator_display_name: creator ? creator.displayName ?? creator.username : null,
+    creator_display_name: creator ? (creator.displayName ?? creator.username) : null,
     created_at: v.createdAt,
   };
 }

@@ -37,14 +37,18 @@ export function directFileLocks(ctx: Ctx, fileId: number): LockRec[] {
 export function coveringFileLocks(ctx: Ctx, file: FileRec): LockRec[] {
   const anc = new Set(ancestorIds(ctx, file.folderId));
   return ctx.store.state.locks.filter(
-    (l) => lockVisible(l) && (l.fileId === file.id || (l.depth === 'infinity' && ((l.folderId !== null && anc.has(l.folderId)) || l.rootUserId === file.ownerUserId))),
+    (l) =>
+      lockVisible(l) &&
+      (l.fileId === file.id || (l.depth === 'infinity' && ((l.folderId !== null && anc.has(l.folderId)) || l.rootUserId === file.ownerUserId))),
   );
 }
 
 export function coveringFolderLocks(ctx: Ctx, folder: FolderRec): LockRec[] {
   const anc = new Set(ancestorIds(ctx, folder.parentId));
   return ctx.store.state.locks.filter(
-    (l) => lockVisible(l) && (l.folderId === folder.id || (l.depth === 'infinity' && ((l.folderId !== null && anc.has(l.folderId)) || l.rootUserId === folder.ownerUserId))),
+    (l) =>
+      lockVisible(l) &&
+      (l.folderId === folder.id || (l.depth === 'infinity' && ((l.folderId !== null && anc.has(l.folderId)) || l.rootUserId === folder.ownerUserId))),
   );
 }
 

@@ -18,7 +18,8 @@ function fill(tpl: string, vars: Record<string, string>): string {
 
 /** Default bodies; `{{link}}` is the absolute (or relative) link built at dispatch time. */
 const BODIES: Record<string, string> = {
-  register_activation: '<p>Hello {{username}},</p><p>Activate your {{site_name}} account: <a href="{{link}}">{{link}}</a></p><p>The link expires in {{ttl_hours}} hours.</p>',
+  register_activation:
+    '<p>Hello {{username}},</p><p>Activate your {{site_name}} account: <a href="{{link}}">{{link}}</a></p><p>The link expires in {{ttl_hours}} hours.</p>',
   contact_change_confirmation: '<p>Hello {{username}},</p><p>Confirm your new {{site_name}} email address: <a href="{{link}}">{{link}}</a></p>',
   password_reset: '<p>Hello {{username}},</p><p>Reset your {{site_name}} password: <a href="{{link}}">{{link}}</a></p>',
   password_reset_notice: '<p>Hello {{username}},</p><p>Your {{site_name}} password was reset.</p>',
@@ -63,7 +64,10 @@ export class Mailer {
         to,
         subject,
         html,
-        text: html.replace(/<\/p>|<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '').trim(),
+        text: html
+          .replace(/<\/p>|<br\s*\/?>/gi, '\n')
+          .replace(/<[^>]+>/g, '')
+          .trim(),
       });
     } catch (e) {
       throw new ApiError(503, 'mail.delivery_failed', `mail delivery failed: ${(e as Error).message}`);
@@ -140,7 +144,9 @@ export class Mailer {
 
   private async dispatch(): Promise<void> {
     const store = this.ctx.store;
-    const due = store.state.outbox.filter((r) => (r.status === 'pending' || r.status === 'retry' || r.status === 'processing') && r.nextAttemptAt <= Date.now()).slice(0, 20);
+    const due = store.state.outbox
+      .filter((r) => (r.status === 'pending' || r.status === 'retry' || r.status === 'processing') && r.nextAttemptAt <= Date.now())
+      .slice(0, 20);
     if (due.length === 0) return;
     let sent = 0;
     let failed = 0;
@@ -163,7 +169,14 @@ export class Mailer {
           row.nextAttemptAt = Date.now() + RETRY_DELAYS_SECS[row.attempts - 1]! * 1000;
         }
         failed++;
-        audit(this.ctx, { userId: row.userId, action: 'mail_delivery_failed', entityType: 'mail', entityId: row.id, entityName: row.to, details: { ...details, error: row.lastError } });
+        audit(this.ctx, {
+          userId: row.userId,
+          action: 'mail_delivery_failed',
+          entityType: 'mail',
+          entityId: row.id,
+          entityName: row.to,
+          details: { ...details, error: row.lastError },
+        });
       }
       store.commit();
     }

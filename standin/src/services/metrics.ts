@@ -75,7 +75,9 @@ export class Metrics {
       lines.push(`# TYPE ${f.name} ${f.type}`);
       for (const s of f.series.values()) {
         if (f.type === 'histogram') {
-          f.buckets!.forEach((b, i) => lines.push(`${f.name}_bucket${fmtLabels(s.labels, ['le', num(b)])} ${s.buckets![i]}`));
+          f.buckets!.forEach((b, i) => {
+            lines.push(`${f.name}_bucket${fmtLabels(s.labels, ['le', num(b)])} ${s.buckets![i]}`);
+          });
           lines.push(`${f.name}_bucket${fmtLabels(s.labels, ['le', '+Inf'])} ${s.count}`);
           lines.push(`${f.name}_sum${fmtLabels(s.labels)} ${num(s.sum!)}`);
           lines.push(`${f.name}_count${fmtLabels(s.labels)} ${s.count}`);

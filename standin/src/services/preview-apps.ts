@@ -42,7 +42,19 @@ export function defaultRegistryJson(): string {
 }
 
 const APP_FIELDS = ['key', 'provider', 'icon', 'enabled', 'labels', 'extensions', 'config'];
-const CONFIG_FIELDS = ['mode', 'action', 'action_url', 'action_url_template', 'discovery_url', 'allowed_origins', 'form_fields', 'url_template', 'delimiter', 'width', 'height'];
+const CONFIG_FIELDS = [
+  'mode',
+  'action',
+  'action_url',
+  'action_url_template',
+  'discovery_url',
+  'allowed_origins',
+  'form_fields',
+  'url_template',
+  'delimiter',
+  'width',
+  'height',
+];
 
 function fail(msg: string): never {
   throw E.bad(`invalid frontend_preview_apps_json: ${msg}`);

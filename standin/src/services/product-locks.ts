@@ -13,8 +13,18 @@ export function directFileLockToggle(ctx: Ctx, user: UserRec, f: FileRec, locked
       throw E.locked();
     }
     s.locks.push({
-      id: ctx.store.nextId('locks'), token: `urn:uuid:${crypto.randomUUID()}`, userId: user.id, fileId: f.id, folderId: null, rootUserId: null,
-      depth: 'resource', mode: 'exclusive', origin: 'product', ownerInfo: { kind: 'text', value: user.username }, timeoutAt: null, createdAt: new Date().toISOString(),
+      id: ctx.store.nextId('locks'),
+      token: `urn:uuid:${crypto.randomUUID()}`,
+      userId: user.id,
+      fileId: f.id,
+      folderId: null,
+      rootUserId: null,
+      depth: 'resource',
+      mode: 'exclusive',
+      origin: 'product',
+      ownerInfo: { kind: 'text', value: user.username },
+      timeoutAt: null,
+      createdAt: new Date().toISOString(),
     });
   } else {
     const mine = s.locks.filter((l) => l.fileId === f.id && lockActive(l));
@@ -31,8 +41,18 @@ export function directFolderLockToggle(ctx: Ctx, user: UserRec, f: FolderRec, lo
       throw E.locked();
     }
     s.locks.push({
-      id: ctx.store.nextId('locks'), token: `urn:uuid:${crypto.randomUUID()}`, userId: user.id, fileId: null, folderId: f.id, rootUserId: null,
-      depth: 'infinity', mode: 'exclusive', origin: 'product', ownerInfo: { kind: 'text', value: user.username }, timeoutAt: null, createdAt: new Date().toISOString(),
+      id: ctx.store.nextId('locks'),
+      token: `urn:uuid:${crypto.randomUUID()}`,
+      userId: user.id,
+      fileId: null,
+      folderId: f.id,
+      rootUserId: null,
+      depth: 'infinity',
+      mode: 'exclusive',
+      origin: 'product',
+      ownerInfo: { kind: 'text', value: user.username },
+      timeoutAt: null,
+      createdAt: new Date().toISOString(),
     });
   } else {
     if (s.locks.some((l) => l.folderId === f.id && lockActive(l) && l.userId !== user.id)) throw E.forbidden('lock is held by another user', 'lock.not_owner');

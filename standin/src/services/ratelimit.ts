@@ -7,7 +7,8 @@ type Tier = 'auth' | 'public' | 'api' | 'write';
 
 const DEFAULTS: Record<Tier, [number, number]> = { auth: [2, 5], public: [1, 30], api: [1, 120], write: [2, 10] };
 
-const PUBLIC_AUTH = /^\/api\/v1\/auth\/(check|register(\/resend)?|invitations\/.*|setup|contact-verification\/confirm|password\/reset\/.*|login|mfa\/challenge\/.*|passkeys\/login\/.*|external-auth\/.*|refresh|logout)$/;
+const PUBLIC_AUTH =
+  /^\/api\/v1\/auth\/(check|register(\/resend)?|invitations\/.*|setup|contact-verification\/confirm|password\/reset\/.*|login|mfa\/challenge\/.*|passkeys\/login\/.*|external-auth\/.*|refresh|logout)$/;
 const API_PREFIXES = ['/files', '/folders', '/shares', '/trash', '/search', '/tags', '/tasks', '/properties', '/teams', '/webdav-accounts'];
 
 /** Tier of a request path (core §8). */

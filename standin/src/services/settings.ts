@@ -19,7 +19,12 @@ export interface SettingDef {
 }
 
 const d = (key: string, type: ValueType, dflt: string | string[], category: string, description: string, extra: Partial<SettingDef> = {}): SettingDef => ({
-  key, type, dflt, category, description, ...extra,
+  key,
+  type,
+  dflt,
+  category,
+  description,
+  ...extra,
 });
 
 const MAIL_TEMPLATES: Record<string, string> = {
@@ -70,7 +75,13 @@ export const DEFS: SettingDef[] = [
   d('webdav_max_active_locks_per_user', 'number', '1024', 'webdav', 'Active WebDAV locks per user', { min: 1 }),
   d('webdav_download_audit_coalesce_window_secs', 'number', '30', 'webdav', 'Download audit coalescing'),
   d('webdav_block_system_files_enabled', 'boolean', 'true', 'webdav', 'Block OS junk files'),
-  d('webdav_block_system_file_patterns', 'string_array', ['.DS_Store', '._*', '.Spotlight-V100', '.Trashes', '.fseventsd', 'Thumbs.db', 'desktop.ini', '$RECYCLE.BIN', 'System Volume Information'], 'webdav', 'Blocked names'),
+  d(
+    'webdav_block_system_file_patterns',
+    'string_array',
+    ['.DS_Store', '._*', '.Spotlight-V100', '.Trashes', '.fseventsd', 'Thumbs.db', 'desktop.ini', '$RECYCLE.BIN', 'System Volume Information'],
+    'webdav',
+    'Blocked names',
+  ),
   d('audit_log_enabled', 'boolean', 'true', 'audit', 'Audit log on/off'),
   d('audit_log_retention_days', 'number', '90', 'audit', 'Audit retention'),
   d('audit_log_recorded_actions', 'string_enum_set', AUDIT_ACTIONS, 'audit', 'Recorded actions', { options: AUDIT_ACTIONS }),
@@ -120,7 +131,7 @@ export function row(store: Store, key: string): ConfigRow | undefined {
 
 export function getStr(store: Store, key: string): string {
   const r = row(store, key);
-  const v = r ? r.value : DEF_MAP.get(key)?.dflt ?? '';
+  const v = r ? r.value : (DEF_MAP.get(key)?.dflt ?? '');
   return Array.isArray(v) ? v.join(',') : v;
 }
 
@@ -135,7 +146,7 @@ export function getNum(store: Store, key: string): number {
 
 export function getArr(store: Store, key: string): string[] {
   const r = row(store, key);
-  const v = r ? r.value : DEF_MAP.get(key)?.dflt ?? [];
+  const v = r ? r.value : (DEF_MAP.get(key)?.dflt ?? []);
   return Array.isArray(v) ? v : v ? [v] : [];
 }
 

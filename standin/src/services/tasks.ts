@@ -69,7 +69,7 @@ export class TaskRunner {
       t.attemptCount++;
       t.startedAt ??= now();
       t.updatedAt = now();
-      t.steps.forEach((s) => (s.status = 'processing'));
+      for (const s of t.steps) s.status = 'processing';
       store.commit();
       const h = this.handlers.get(t.kind);
       try {
@@ -80,7 +80,7 @@ export class TaskRunner {
         t.result = result;
         t.progressCurrent = t.progressTotal;
         t.lastError = null;
-        t.steps.forEach((s) => (s.status = 'succeeded'));
+        for (const s of t.steps) s.status = 'succeeded';
       } catch (e) {
         t.lastError = (e as Error).message || String(e);
         const injected = this.ctx.cfg.faults.has('failing-tasks');
@@ -89,7 +89,7 @@ export class TaskRunner {
           setTimeout(() => void this.run(id), 500).unref();
         } else {
           t.status = 'failed';
-          t.steps.forEach((s) => (s.status = 'failed'));
+          for (const s of t.steps) s.status = 'failed';
         }
         if (t.status === 'retry') this.ctx.metrics.inc('background_task_retries_total', 'Background task retries', { kind: t.kind });
       }

@@ -20,7 +20,7 @@ export function validatePassword(p: unknown): string {
 export function validateEmail(e: unknown): string {
   if (typeof e !== 'string') throw E.bad('email is required');
   const v = e.trim();
-  if (v.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) && !/^[^\s@]+@[A-Za-z0-9-]+$/.test(v)) throw E.bad('invalid email address');
+  if (v.length > 254 || (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) && !/^[^\s@]+@[A-Za-z0-9-]+$/.test(v))) throw E.bad('invalid email address');
   return v;
 }
 
@@ -38,8 +38,10 @@ export function checkEmailLists(ctx: Ctx, email: string): void {
 
 export function assertUnique(ctx: Ctx, username: string, email: string, exceptId?: number): void {
   const s = ctx.store.s;
-  if (s.users.some((u) => u.id !== exceptId && u.username.toLowerCase() === username.toLowerCase())) throw E.bad('username already exists', 'auth.username_exists');
-  if (s.users.some((u) => u.id !== exceptId && (u.email.toLowerCase() === email.toLowerCase() || u.pendingEmail?.toLowerCase() === email.toLowerCase()))) throw E.bad('email already exists', 'auth.email_exists');
+  if (s.users.some((u) => u.id !== exceptId && u.username.toLowerCase() === username.toLowerCase()))
+    throw E.bad('username already exists', 'auth.username_exists');
+  if (s.users.some((u) => u.id !== exceptId && (u.email.toLowerCase() === email.toLowerCase() || u.pendingEmail?.toLowerCase() === email.toLowerCase())))
+    throw E.bad('email already exists', 'auth.email_exists');
 }
 
 export function findByIdentifier(ctx: Ctx, identifier: string): UserRec | undefined {

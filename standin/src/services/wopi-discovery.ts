@@ -124,7 +124,10 @@ export async function fetchDiscovery(ctx: Ctx, url: string): Promise<Discovery> 
 const ORDER = ['edit', 'embededit', 'mobileedit', 'view', 'embedview', 'mobileview'];
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 function urlSlug(url: string): string {
@@ -158,7 +161,9 @@ export async function buildDiscoveryPreviewConfig(ctx: Ctx, discoveryUrl: string
     });
   }
   if (generated.length === 0) throw E.bad('WOPI discovery has nothing importable');
-  const previous = new Map(base.apps.filter((a) => a.key.includes('__wopi_discovery__') && a.config.discovery_url === discoveryUrl).map((a) => [a.key, a.enabled]));
+  const previous = new Map(
+    base.apps.filter((a) => a.key.includes('__wopi_discovery__') && a.config.discovery_url === discoveryUrl).map((a) => [a.key, a.enabled]),
+  );
   for (const g of generated) if (previous.has(g.key)) g.enabled = previous.get(g.key)!;
   const apps = [...base.apps.filter((a) => !previous.has(a.key)), ...generated];
   return JSON.stringify(normalizeRegistry(JSON.stringify({ version: 2, apps })), null, 2);

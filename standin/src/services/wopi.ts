@@ -91,9 +91,14 @@ export function checkWopiSource(req: Request, app: PreviewApp): void {
     if (!trusted.has(o)) throw E.forbidden(`untrusted WOPI request ${what}`, code);
   };
   const origin = req.headers.origin;
-  if (typeof origin === 'string' && origin) return check(origin, 'wopi.request_origin_untrusted', 'origin');
+  if (typeof origin === 'string' && origin) {
+    check(origin, 'wopi.request_origin_untrusted', 'origin');
+    return;
+  }
   const ref = req.headers.referer;
-  if (typeof ref === 'string' && ref) check(ref, 'wopi.request_referer_untrusted', 'referer');
+  if (typeof ref === 'string' && ref) {
+    check(ref, 'wopi.request_referer_untrusted', 'referer');
+  }
 }
 
 function keyOf(modulus: string, exponent: string): crypto.KeyObject {
@@ -169,7 +174,15 @@ export function hashWopiToken(t: string): string {
 
 export function newWopiSession(ctx: Ctx, userId: number, sv: number, fileId: number, appKey: string, ttlSecs: number): { token: string; rec: WopiSessionRec } {
   const token = `wopi_${crypto.randomBytes(32).toString('base64url')}`;
-  const rec: WopiSessionRec = { id: ctx.store.nextId('wopiSessions'), tokenHash: hashWopiToken(token), userId, sessionVersion: sv, fileId, appKey, expiresAt: Date.now() + ttlSecs * 1000 };
+  const rec: WopiSessionRec = {
+    id: ctx.store.nextId('wopiSessions'),
+    tokenHash: hashWopiToken(token),
+    userId,
+    sessionVersion: sv,
+    fileId,
+    appKey,
+    expiresAt: Date.now() + ttlSecs * 1000,
+  };
   ctx.store.state.wopiSessions.push(rec);
   return { token, rec };
 }

@@ -70,14 +70,24 @@ export class StorageManager {
     const t0 = performance.now();
     try {
       const r = await f();
-      this.ctx.metrics.inc('storage_driver_operations_total', 'Storage driver operations', { driver: driver.driver, operation, status: 'success', kind: 'none' });
+      this.ctx.metrics.inc('storage_driver_operations_total', 'Storage driver operations', {
+        driver: driver.driver,
+        operation,
+        status: 'success',
+        kind: 'none',
+      });
       return r;
     } catch (e) {
       const kind = e instanceof StorageError ? e.kind : 'unknown';
       this.ctx.metrics.inc('storage_driver_operations_total', 'Storage driver operations', { driver: driver.driver, operation, status: 'failure', kind });
       throw e;
     } finally {
-      this.ctx.metrics.observe('storage_driver_operation_duration_seconds', 'Storage driver operation duration', { driver: driver.driver, operation }, (performance.now() - t0) / 1000);
+      this.ctx.metrics.observe(
+        'storage_driver_operation_duration_seconds',
+        'Storage driver operation duration',
+        { driver: driver.driver, operation },
+        (performance.now() - t0) / 1000,
+      );
     }
   }
 

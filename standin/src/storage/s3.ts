@@ -38,11 +38,16 @@ export function mapS3Error(e: unknown, o: S3Options): StorageError {
   const name = err.name ?? err.Code ?? '';
   const status = err.$metadata?.httpStatusCode;
   const msg = redact(`${name}: ${err.message ?? String(e)}`, o);
-  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AuthorizationHeaderMalformed', 'InvalidToken', 'ExpiredToken'].includes(name)) return new StorageError('auth', msg);
+  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AuthorizationHeaderMalformed', 'InvalidToken', 'ExpiredToken'].includes(name))
+    return new StorageError('auth', msg);
   if (name === 'AccessDenied' || status === 403) return new StorageError('permission', msg);
   if (name === 'NoSuchBucket' || name === 'NoSuchKey' || name === 'NotFound' || status === 404) return new StorageError('not_found', msg);
   const code = err.code ?? (e as { cause?: { code?: string } }).cause?.code;
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'TimeoutError'].includes(String(code)) || name === 'TimeoutError' || (status !== undefined && status >= 500)) {
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'TimeoutError'].includes(String(code)) ||
+    name === 'TimeoutError' ||
+    (status !== undefined && status >= 500)
+  ) {
     return new StorageError('transient', msg);
   }
   if (!status) return new StorageError('transient', msg);
@@ -90,7 +95,16 @@ export class S3Driver implements StorageDriver {
       for (let off = 0, n = 1; off < size; off += PART_SIZE, n++) {
         const end = Math.min(size, off + PART_SIZE) - 1;
         const r = await this.call(() =>
-          this.client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: n, Body: fs.createReadStream(tempPath, { start: off, end }), ContentLength: end - off + 1 })),
+          this.client.send(
+            new UploadPartCommand({
+              Bucket,
+              Key,
+              UploadId,
+              PartNumber: n,
+              Body: fs.createReadStream(tempPath, { start: off, end }),
+              ContentLength: end - off + 1,
+            }),
+          ),
         );
         parts.push({ ETag: r.ETag ?? '', PartNumber: n });
       }
