@@ -33,8 +33,8 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [
     ['list'],
-    ['html', { open: 'never', outputFolder: 'playwright-report' }],
-    ['junit', { outputFile: 'reports/junit.xml' }],
+    ['html', { open: 'never', outputFolder: process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ?? 'playwright-report' }],
+    ['junit', { outputFile: `${process.env.ASTER_REPORTS_DIR ?? 'reports'}/junit.xml` }],
     ['./reporter/launch-reporter.ts'],
     ...(process.env.ASTER_JSON_REPORT ? [['json', { outputFile: process.env.ASTER_JSON_REPORT }] as ['json', { outputFile: string }]] : []),
   ],
@@ -57,7 +57,16 @@ export default defineConfig({
         viewport: { width: 1440, height: 960 },
         launchOptions: {
           executablePath: chromium.executablePath,
-          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--no-first-run',
+            '--disable-sync',
+            // Trusts exactly the managed target's TLS entry key (set by global setup); nothing else.
+            ...(process.env.ASTER_RUN_ENTRY_SPKI ? [`--ignore-certificate-errors-spki-list=${process.env.ASTER_RUN_ENTRY_SPKI}`] : []),
+          ],
         },
       },
     },

@@ -15,6 +15,8 @@ import { registerSecret } from './secrets.js';
 import { findMailpit, startMailpit } from './services/mailpit.js';
 import { findS3Server, startS3 } from './services/s3.js';
 import { preflightExisting } from './target/preflight.js';
+import { activeFault } from '../faults/active.js';
+import { parseFaults, startEntryProxy } from './proxy/entry-proxy.js';
 import { startManagedTarget } from './target/managed.js';
 import { generatedPassword } from './target/provision.js';
 import { newRunId, type RunState, writeRunState } from './target/run-state.js';
@@ -67,15 +69,23 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       if (s3) stops.push(s3.stop);
       const office = await startFakeOffice();
       stops.push(office.close);
-      const target = await startManagedTarget({ binary: cfg.env.ASTER_DRIVE_BIN });
+      const fault = activeFault();
+      const target = await startManagedTarget({ binary: cfg.env.ASTER_DRIVE_BIN, env: fault?.targetEnv, beforeStart: fault?.beforeStart });
       stops.push(async () => {
         await target.stop();
         rmSync(target.workdir, { recursive: true, force: true });
       });
+      // Users reach a managed target through a TLS entry proxy, as they would through nginx or Caddy.
+      const entry = await startEntryProxy({ upstream: target.baseURL, faults: [...(fault?.proxy ?? []), ...parseFaults(process.env.ASTER_PROXY_FAULTS)] });
+      stops.push(entry.stop);
+      // Workers start after global setup and inherit these: Node trusts the entry's certificate,
+      // Chromium trusts exactly its key.
+      process.env.NODE_EXTRA_CA_CERTS = entry.certPath;
+      process.env.ASTER_RUN_ENTRY_SPKI = entry.spkiSha256Base64;
       const smtp = cfg.env.MAILPIT_SMTP?.split(':');
       state = {
         runId,
-        baseURL: target.baseURL,
+        baseURL: entry.httpsOrigin,
         mode: 'managed',
         targetKind: cfg.env.ASTER_DRIVE_BIN ? 'asterdrive-binary' : 'standin',
         admin: { identifier: cfg.env.ASTER_ADMIN_USER ?? 'ltadmin', password: cfg.env.ASTER_ADMIN_PASSWORD ?? generatedPassword() },
@@ -84,6 +94,8 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
             ? { identifier: cfg.env.ASTER_USER, password: cfg.env.ASTER_USER_PASSWORD }
             : { identifier: 'ltuser', password: generatedPassword() },
         managed: {
+          internalURL: target.baseURL,
+          plainEntryURL: entry.httpOrigin,
           workdir: target.workdir,
           pid: target.pid,
           databaseUrl: target.databaseUrl,

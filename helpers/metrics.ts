@@ -7,7 +7,7 @@ import { notChecked } from './verdict.js';
 export function scraperMetricsUrl(run: RunState): string {
   const url = loadConfig().env.ASTER_METRICS_URL;
   if (url) return url;
-  if (run.mode === 'managed') return `${run.baseURL}/health/metrics`;
+  if (run.managed) return `${run.managed.internalURL}/health/metrics`;
   return notChecked('ASTER_METRICS_URL', 'the internal metrics URL is not known');
 }
 

@@ -24,9 +24,13 @@ export default class LaunchReporter implements Reporter {
     return false;
   }
 
+  /** The project root: where playwright.config.ts lives (config.rootDir is the test directory). */
+  private root = process.cwd();
+
   onBegin(config: FullConfig, _suite: Suite): void {
     this.config = config;
-    this.outDir = path.join(config.rootDir, 'reports');
+    if (config.configFile) this.root = path.dirname(config.configFile);
+    this.outDir = process.env.ASTER_REPORTS_DIR ?? path.join(this.root, 'reports');
   }
 
   onError(error: { message?: string }): void {
@@ -39,7 +43,7 @@ export default class LaunchReporter implements Reporter {
     this.records.set(test.id, {
       id: test.id,
       title: test.title,
-      file: path.relative(this.config?.rootDir ?? '.', test.location.file),
+      file: path.relative(this.root, test.location.file),
       line: test.location.line,
       project: test.parent.project()?.name ?? '',
       items,
@@ -53,7 +57,7 @@ export default class LaunchReporter implements Reporter {
   }
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
-    const waiverFile = process.env.ASTER_WAIVERS_FILE ?? path.join(this.config?.rootDir ?? '.', 'waivers.json');
+    const waiverFile = process.env.ASTER_WAIVERS_FILE ?? path.join(this.root, 'waivers.json');
     const { waivers, problems } = loadWaivers(waiverFile);
     const report = buildReport({
       tests: [...this.records.values()],
@@ -72,8 +76,8 @@ export default class LaunchReporter implements Reporter {
   }
 
   async onExit(): Promise<void> {
-    const root = this.config?.rootDir ?? '.';
-    const found = await scrubArtifacts(['playwright-report', 'test-results', 'reports'].map((d) => path.join(root, d)));
+    const dirs = [this.outDir, this.config?.projects[0]?.outputDir ?? path.join(this.root, 'test-results'), process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ?? path.join(this.root, 'playwright-report')];
+    const found = await scrubArtifacts(dirs);
     if (found > 0) console.log(`Redacted ${found} secret occurrence(s) from the run's artifacts.`);
   }
 }

@@ -49,7 +49,16 @@ if (want('typecheck')) simple('type-check', 'npx', ['tsc', '-p', 'tsconfig.json'
 if (want('lint')) simple('lint', 'npx', ['biome', 'lint', '.']);
 if (want('unit')) playwright('unit and component tests', ['--config', 'playwright.unit.config.ts', '--reporter=list,json'], 'reports/project/unit.json');
 if (want('suite')) playwright('launch suite against the managed stand-in', [], 'reports/project/suite.json');
-if (want('faults') && existsSync('scripts/faults.ts')) simple('fault matrix', 'npx', ['tsx', 'scripts/faults.ts']);
+if (want('faults')) {
+  // The suite step above is the clean run; each fault then counts as one test.
+  rmSync('reports/fault-matrix.json', { force: true });
+  const status = run('fault matrix', 'npx', ['tsx', 'scripts/faults.ts', ...(want('suite') ? ['--no-clean'] : [])]);
+  if (existsSync('reports/fault-matrix.json')) {
+    const outcomes = JSON.parse(readFileSync('reports/fault-matrix.json', 'utf8'));
+    passed += outcomes.filter((o) => o.ok).length;
+    failed += outcomes.filter((o) => !o.ok).length;
+  } else failed += status === 0 ? 0 : 1;
+}
 
 console.error('\nSteps:');
 for (const s of steps) console.error(`  ${s.status === 0 ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds}s)`);

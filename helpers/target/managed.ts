@@ -29,6 +29,8 @@ export interface StartOptions {
   binary?: string;
   /** Extra environment (faults, features). */
   env?: Record<string, string>;
+  /** Runs once the working directory exists, before the first start (e.g. to seed data/config.toml). */
+  beforeStart?: (workdir: string) => void;
   /** Reuse a working directory (restart); default: a new throwaway one. */
   workdir?: string;
   port?: number;
@@ -43,6 +45,7 @@ function command(binary: string | undefined): string[] {
 
 export async function startManagedTarget(opts: StartOptions = {}): Promise<ManagedTarget> {
   const workdir = opts.workdir ?? mkdtempSync(path.join(os.tmpdir(), 'aster-launch-'));
+  if (!opts.workdir) opts.beforeStart?.(workdir);
   const port = opts.port ?? (await freePort());
   const baseURL = `http://127.0.0.1:${port}`;
   const databaseUrl = `sqlite://${path.join(workdir, 'data', 'asterdrive.db')}?mode=rwc`;

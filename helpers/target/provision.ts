@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { activeFault } from '../../faults/active.js';
 import { AsterClient, type Credentials } from '../api/aster.js';
 import { Http } from '../api/http.js';
 import * as S from '../api/schemas.js';
@@ -44,11 +45,13 @@ export async function provisionManaged(state: RunState): Promise<RunState> {
   }
   const admin = await AsterClient.signIn(state.baseURL, state.admin);
   const after = await anon.call('POST', '/api/v1/auth/check', S.CheckResp);
-  if (after.setup_state === 'needs_storage') {
+  const fault = activeFault();
+  if (after.setup_state === 'needs_storage' && !fault?.skipStorage) {
     await admin.call('POST', '/api/v1/admin/policies', S.StoragePolicy, { json: LOCAL_POLICY });
   }
 
   const user: Credentials = state.user ?? { identifier: 'ltuser', password: generatedPassword() };
+  if (fault?.skipStorage) return { ...state, user: undefined };
   await admin.call('POST', '/api/v1/admin/users', z.object({ user: S.UserInfo }).passthrough(), {
     json: { username: user.identifier, email: `${user.identifier}@launch.test`, password: user.password },
   });
@@ -75,5 +78,6 @@ export async function provisionManaged(state: RunState): Promise<RunState> {
     if (!apps.docx) throw new Error('The WOPI discovery import created no app for docx');
     wopi = { ...wopi, apps };
   }
+  await fault?.afterProvision?.(admin, { ...state, user, wopi });
   return { ...state, user, wopi };
 }

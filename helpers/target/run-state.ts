@@ -16,6 +16,10 @@ export interface RunState {
   /** The ordinary account; on managed targets created by provisioning. */
   user?: Credentials;
   managed?: {
+    /** The target itself, behind the entry proxy (what a scraper or the operator's host sees). */
+    internalURL: string;
+    /** The entry's plain-HTTP origin (redirects to baseURL). */
+    plainEntryURL: string;
     workdir: string;
     pid: number;
     /** The command a doctor check runs for a managed target. */

@@ -44,7 +44,26 @@ export async function launchSession(userApi: AsterClient, fileId: number, appKey
   return { open, session: new WopiSession(open.action_url, open.access_token), wopiSrc: new URL(open.action_url).searchParams.get('WOPISrc') ?? '' };
 }
 
-export async function recordCall(op: string, method: string, url: string, res: Response): Promise<HostCall> {
+/** Why a fetch failed, in words (DNS, refused, TLS, timeout). */
+function networkCause(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  return [err.message, err.cause?.code ?? err.cause?.message].filter(Boolean).join(': ');
+}
+
+/**
+ * Makes one host call and records its answer. A call that gets no answer at all (DNS, refused,
+ * TLS) fails with the reason and what decides the URL: the Public site URL that WOPISrc is built from.
+ */
+export async function recordCall(op: string, method: string, url: string, call: () => Promise<Response>): Promise<HostCall> {
+  let res: Response;
+  try {
+    res = await call();
+  } catch (e) {
+    throw new Error(
+      `${op}: ${method} ${new URL(url).origin}${new URL(url).pathname} got no answer (${networkCause(e)}). ` +
+        'WOPISrc is built from the Public site URL; it must resolve and route to AsterDrive from the Office server’s network.',
+    );
+  }
   const body = Buffer.from(await res.arrayBuffer());
   const wopi: Record<string, string> = {};
   res.headers.forEach((value, name) => {
@@ -75,14 +94,14 @@ export async function recordCall(op: string, method: string, url: string, res: R
 export async function officeEditAndSave(session: WopiSession, opts: { lockId: string; edited: Uint8Array }): Promise<HostCall[]> {
   const src = session.wopiSrc;
   const calls: HostCall[] = [];
-  calls.push(await recordCall('CheckFileInfo', 'GET', src, await session.checkFileInfoRaw()));
-  calls.push(await recordCall('GetFile', 'GET', `${src}/contents`, await session.getFile()));
-  calls.push(await recordCall('LOCK', 'POST', src, await session.lock(opts.lockId)));
-  calls.push(await recordCall('GET_LOCK', 'POST', src, await session.getLock()));
-  calls.push(await recordCall('REFRESH_LOCK', 'POST', src, await session.refreshLock(opts.lockId)));
-  calls.push(await recordCall('PutFile', 'POST', `${src}/contents`, await session.putFile(opts.edited, opts.lockId)));
-  calls.push(await recordCall('CheckFileInfo (after save)', 'GET', src, await session.checkFileInfoRaw()));
-  calls.push(await recordCall('UNLOCK', 'POST', src, await session.unlock(opts.lockId)));
+  calls.push(await recordCall('CheckFileInfo', 'GET', src, () => session.checkFileInfoRaw()));
+  calls.push(await recordCall('GetFile', 'GET', `${src}/contents`, () => session.getFile()));
+  calls.push(await recordCall('LOCK', 'POST', src, () => session.lock(opts.lockId)));
+  calls.push(await recordCall('GET_LOCK', 'POST', src, () => session.getLock()));
+  calls.push(await recordCall('REFRESH_LOCK', 'POST', src, () => session.refreshLock(opts.lockId)));
+  calls.push(await recordCall('PutFile', 'POST', `${src}/contents`, () => session.putFile(opts.edited, opts.lockId)));
+  calls.push(await recordCall('CheckFileInfo (after save)', 'GET', src, () => session.checkFileInfoRaw()));
+  calls.push(await recordCall('UNLOCK', 'POST', src, () => session.unlock(opts.lockId)));
   return calls;
 }
 

@@ -40,7 +40,7 @@ test(
         what: 'password reset link',
         expectedOrigin: new URL(run.baseURL).origin,
         publicSiteUrl: await publicSiteUrl(adminApi),
-        requireHttps: run.mode === 'existing',
+        requireHttps: run.mode === 'existing' || run.baseURL.startsWith('https:'),
       });
     });
     await test.step('the link opens the reset page of the web panel', async () => {
@@ -96,7 +96,7 @@ test('email change links go to the new address and use the public domain', check
       what: 'email change link',
       expectedOrigin: new URL(run.baseURL).origin,
       publicSiteUrl: await publicSiteUrl(adminApi),
-      requireHttps: run.mode === 'existing',
+      requireHttps: run.mode === 'existing' || run.baseURL.startsWith('https:'),
     });
   });
   await test.step('following the link changes the address', async () => {

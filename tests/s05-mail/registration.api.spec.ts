@@ -78,7 +78,7 @@ test(
         what: 'activation link',
         expectedOrigin: new URL(run.baseURL).origin,
         publicSiteUrl: settings.public_site_url,
-        requireHttps: run.mode === 'existing',
+        requireHttps: run.mode === 'existing' || run.baseURL.startsWith('https:'),
       });
     });
 

@@ -12,15 +12,44 @@ const REALM = /Basic\s+realm="AsterDrive WebDAV"/i;
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
+const UNREACHABLE =
+  'the WebDAV endpoint is built from the first Public site URL entry and [webdav] prefix; it must resolve and reach AsterDrive through the proxy';
+
+function networkCause(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  return [err.message, err.cause?.code ?? err.cause?.message].filter(Boolean).join(': ');
+}
+
 async function probe(url: string, method: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method, headers: { ...(method === 'PROPFIND' ? { Depth: '0' } : {}), ...headers }, signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(url, {
+    method,
+    headers: { ...(method === 'PROPFIND' ? { Depth: '0' } : {}), ...headers },
+    signal: AbortSignal.timeout(15_000),
+  }).catch((e: unknown) => {
+    throw new Error(`${method} ${url} got no answer (${networkCause(e)}): ${UNREACHABLE}`);
+  });
   const body = (await res.text()).slice(0, 200);
   return { status: res.status, headers: headersOf(res), body, realm: res.headers.get('www-authenticate') ?? '' };
+}
+
+/** Runs a step of the real client; its bare "Invalid response: 503" becomes a message the operator can act on. */
+async function davStep<T>(what: string, action: () => Promise<T>): Promise<T> {
+  return test.step(what, async () => {
+    try {
+      return await action();
+    } catch (e) {
+      const status = (e as WebDAVClientError).status;
+      if (status === 423) throw e;
+      if (status === undefined) throw new Error(`${what}: no answer (${networkCause(e)}): ${UNREACHABLE}`);
+      throw new Error(`${what}: the WebDAV client got ${status}: ${mountAdvice(status, '')}`);
+    }
+  });
 }
 
 /** What a status from the mount means for the operator. */
 function mountAdvice(status: number, body: string): string {
   if (status === 503 && /disabled/i.test(body)) return 'AsterDrive answers "WebDAV is disabled": turn on webdav_enabled in Admin → System Settings → WebDAV';
+  if (status === 503) return 'the mount is unavailable: WebDAV is switched off (webdav_enabled) or AsterDrive is down behind the proxy';
   if (status === 404) return 'nothing answers at this path: the reverse proxy does not forward the WebDAV prefix to AsterDrive, or [webdav] prefix differs';
   if (status === 405 || status === 501) return 'the reverse proxy refuses WebDAV methods: let PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK and UNLOCK through';
   if (status === 401) return 'the 401 does not carry AsterDrive’s realm "AsterDrive WebDAV": something in front of AsterDrive (proxy auth?) answered';
@@ -75,14 +104,14 @@ test(
       Buffer.from(`${s} ${randomBytes(8).toString('hex')}\n`),
     );
 
-    await test.step(`connect to ${account.endpoint} and list the (empty) scoped folder`, async () => {
+    await davStep(`connect to ${account.endpoint} and list the (empty) scoped folder`, async () => {
       const listing = (await dav.getDirectoryContents('/')) as { basename: string }[];
       expect(
         listing.map((e) => e.basename),
         'the account scoped to a fresh folder should see it empty',
       ).toEqual([]);
     });
-    await test.step('upload a new file', async () => {
+    await davStep('upload a new file', async () => {
       expect(await dav.putFileContents(path, first, { overwrite: false })).toBe(true);
       const listing = (await dav.getDirectoryContents('/')) as { basename: string; size: number }[];
       expect(
@@ -94,12 +123,12 @@ test(
     expect(fileId, 'a file written over WebDAV is not visible in the web API').toBeDefined();
     owned.file(userApi, Number(fileId));
 
-    await test.step('overwrite-save it, as a desktop editor does', async () => {
+    await davStep('overwrite-save it, as a desktop editor does', async () => {
       expect(await dav.putFileContents(path, second, { overwrite: true })).toBe(true);
       expect(sha256((await dav.getFileContents(path)) as Buffer), 'the client reads back the saved bytes').toBe(sha256(second));
     });
 
-    await test.step('LOCK it; a write without the lock token is refused, with it accepted; UNLOCK', async () => {
+    await davStep('LOCK it; a write without the lock token is refused, with it accepted; UNLOCK', async () => {
       const token = await lock(dav, path);
       let unlocked = false;
       try {
@@ -121,7 +150,7 @@ test(
     await evidence('versions after the WebDAV saves', versions);
     expect(versions.length, 'each WebDAV save adds a version (1 upload + 2 saves)').toBeGreaterThanOrEqual(3);
 
-    await test.step('delete it', async () => {
+    await davStep('delete it', async () => {
       await dav.deleteFile(path);
       expect(await dav.exists(path), 'the file is still there after DELETE').toBe(false);
     });

@@ -1,5 +1,7 @@
 import { expect, test } from '../../fixtures/index.js';
 import { checks } from '../../helpers/checklist.js';
+import { makePng } from '../../helpers/files/generate.js';
+import { waitFor } from '../../helpers/target/wait.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -20,4 +22,23 @@ test('Admin → Tasks has no failed task in this run and none failing repeatedly
     repeated.map(([kind, n]) => `${kind} failed ${n} times in 24 h`),
     'a kind of task fails repeatedly',
   ).toEqual([]);
+});
+
+test('a background task started by this run completes', checks(['10.11'], '@own-data'), async ({ adminApi, userApi, workFolder, owned, ns, evidence }) => {
+  const since = Date.now() - 1000;
+  const image = await userApi.uploadBytes(ns.name('task', 'png'), await makePng('task probe'), workFolder.id, 'image/png');
+  owned.file(userApi, image.id);
+  // Asking for a thumbnail queues a thumbnail_generate task (core §4.8).
+  await userApi.http.raw('GET', `/api/v1/files/${image.id}/thumbnail`);
+  const task = await waitFor(
+    'the thumbnail task to finish',
+    async () => {
+      const page = await adminApi.tasks({ kind: 'thumbnail_generate', sort_by: 'updated_at', sort_order: 'desc' });
+      const mine = page.items.filter((t) => Date.parse(t.created_at) >= since);
+      return mine.find((t) => t.status === 'succeeded' || t.status === 'failed');
+    },
+    { timeoutMs: 30_000, intervalMs: 500 },
+  );
+  await evidence('task', task);
+  expect(task.status, `the ${task.kind} task #${task.id} failed: ${task.last_error ?? ''}`).toBe('succeeded');
 });

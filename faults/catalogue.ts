@@ -1,0 +1,177 @@
+/**
+ * The fault matrix: each entry breaks the target the way real deployments break and names the
+ * checklist items that must turn FAIL. `npm run faults` runs them; a unit test refuses a checked
+ * item that no fault proves.
+ */
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Fault } from './types.js';
+
+const setting = (key: string, value: string | string[]) => async (admin: import('../helpers/api/aster.js').AsterClient) => {
+  await admin.setConfig(key, value);
+};
+
+export const FAULTS: Fault[] = [
+  {
+    name: 'storage-not-configured',
+    description: 'the storage setup step was never finished (no default storage policy)',
+    induction: 'provisioning',
+    skipStorage: true,
+    runs: ['10.1', '10.2', '10.13'],
+    fails: ['10.2', '10.13'],
+  },
+  {
+    name: 'metrics-feature-off',
+    description: 'the binary was built without the `metrics` feature, so /health/metrics is 404',
+    induction: 'start-option',
+    targetEnv: { STANDIN_FEATURES: '' },
+    runs: ['9.1', '9.5', '10.3', '11.1', '11.2'],
+    fails: ['9.1', '9.5', '10.3', '11.1', '11.2'],
+  },
+  {
+    name: 'metrics-public',
+    description: 'the proxy forwards /health/metrics to the internet',
+    induction: 'proxy',
+    proxy: ['public-metrics'],
+    runs: ['9.1', '9.2'],
+    fails: ['9.2'],
+  },
+  {
+    name: 'password-login-off',
+    description: 'password login was switched off without another sign-in method',
+    induction: 'setting',
+    afterProvision: setting('auth_password_login_enabled', 'false'),
+    runs: ['10.4'],
+    fails: ['10.4'],
+  },
+  {
+    name: 'proxy-body-limit',
+    description: "the proxy keeps nginx's default 1 MiB client_max_body_size",
+    induction: 'proxy',
+    proxy: ['body-limit-1m'],
+    runs: ['10.5'],
+    fails: ['10.5'],
+  },
+  {
+    name: 'objects-missing',
+    description: 'file objects are missing behind their records (a lost volume, a bad restore)',
+    induction: 'start-option',
+    targetEnv: { STANDIN_FAULTS: 'missing-objects' },
+    runs: ['10.6', '10.8', '11.1', '11.2'],
+    fails: ['10.6', '10.8', '11.1', '11.2'],
+    serial: true,
+  },
+  {
+    name: 'share-blocked',
+    description: 'the proxy blocks the share page and its API',
+    induction: 'proxy',
+    proxy: ['block-share'],
+    runs: ['10.7'],
+    fails: ['10.7'],
+  },
+  {
+    name: 'webdav-off',
+    description: 'the global WebDAV switch is off',
+    induction: 'setting',
+    afterProvision: setting('webdav_enabled', 'false'),
+    runs: ['10.9', '11.6'],
+    fails: ['10.9', '11.6'],
+  },
+  {
+    name: 'wopi-blocked',
+    description: 'the proxy blocks the WOPI callback paths',
+    induction: 'proxy',
+    proxy: ['block-wopi'],
+    runs: ['10.10'],
+    fails: ['10.10'],
+  },
+  {
+    name: 'tasks-failing',
+    description: 'background tasks fail (a broken media processor, a full temp disk)',
+    induction: 'start-option',
+    targetEnv: { STANDIN_FAULTS: 'failing-tasks' },
+    runs: ['10.11'],
+    fails: ['10.11'],
+  },
+  {
+    name: 'audit-off',
+    description: 'audit logging is switched off',
+    induction: 'setting',
+    afterProvision: setting('audit_log_enabled', 'false'),
+    runs: ['8.3', '10.12'],
+    fails: ['8.3', '10.12'],
+  },
+  {
+    name: 'audit-retention-short',
+    description: 'audit retention was cut below the plan',
+    induction: 'setting',
+    afterProvision: setting('audit_log_retention_days', '7'),
+    runs: ['8.4'],
+    fails: ['8.4'],
+  },
+  {
+    name: 'verbose-logging',
+    description: 'the server logs at debug level',
+    induction: 'data-dir',
+    beforeStart: (workdir) => appendFileSync(path.join(workdir, 'data', 'config.toml'), '\n[logging]\nlevel = "debug"\n'),
+    runs: ['8.2'],
+    fails: ['8.2'],
+  },
+  {
+    name: 'default-policy-broken',
+    description: "the default storage policy points at a path the server cannot write",
+    induction: 'setting',
+    afterProvision: async (admin) => {
+      const policy = (await admin.policies()).items.find((p) => p.is_default);
+      if (!policy) throw new Error('no default policy to break');
+      await admin.call('PATCH', `/api/v1/admin/policies/${policy.id}`, z.unknown(), {
+        json: { connection: { connector_config: { format_version: 1, connector_id: 'asterdrive.storage.local', schema_version: 1, values: { base_path: './data/config.toml/uploads', content_dedup: false } }, behavior: {}, credential: { mode: 'none' } } },
+      });
+    },
+    runs: ['4.1'],
+    fails: ['4.1'],
+  },
+  {
+    name: 'default-group-disabled',
+    description: 'the default policy group was disabled',
+    induction: 'setting',
+    afterProvision: async (admin) => {
+      const group = (await admin.policyGroups()).items.find((g) => g.is_default);
+      if (!group) throw new Error('no default policy group to disable');
+      await admin.call('PATCH', `/api/v1/admin/policy-groups/${group.id}`, z.unknown(), { json: { is_enabled: false } });
+    },
+    runs: ['4.2', '4.4'],
+    fails: ['4.2', '4.4'],
+  },
+  {
+    name: 'unexpected-default-group',
+    description: 'new users land in another policy group than planned',
+    induction: 'expectation',
+    env: { ASTER_EXPECT_DEFAULT_POLICY_GROUP: 'Planned group' },
+    runs: ['4.3'],
+    fails: ['4.3'],
+  },
+  {
+    name: 'unexpected-limits',
+    description: 'the chunk size differs from the plan',
+    induction: 'expectation',
+    env: { ASTER_EXPECT_CHUNK_MB: '8' },
+    runs: ['4.5'],
+    fails: ['4.5'],
+  },
+  {
+    name: 'site-url-foreign',
+    description: 'the Public Site URL names another domain than the one users reach',
+    induction: 'setting',
+    afterProvision: setting('public_site_url', ['https://drive.example.invalid']),
+    runs: ['11.5'],
+    fails: ['11.5'],
+  },
+];
+
+export function findFault(name: string): Fault {
+  const f = FAULTS.find((x) => x.name === name);
+  if (!f) throw new Error(`ASTER_FAULT=${name} is not in faults/catalogue.ts. Known: ${FAULTS.map((x) => x.name).join(', ')}`);
+  return f;
+}
