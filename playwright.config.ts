@@ -46,7 +46,8 @@ export default defineConfig({
     acceptDownloads: true,
   },
   projects: [
-    { name: 'setup', testMatch: /.*\.setup\.ts/ },
+    { name: 'setup', testMatch: /.*\.setup\.ts/, teardown: 'teardown' },
+    { name: 'teardown', testMatch: /.*\.teardown\.ts/ },
     { name: 'api', testMatch: /.*\.api\.spec\.ts/, dependencies: ['setup'] },
     {
       name: 'browser',

@@ -3,7 +3,7 @@
  * checklist items that must turn FAIL. `npm run faults` runs them; a unit test refuses a checked
  * item that no fault proves.
  */
-import { appendFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Fault } from './types.js';
@@ -58,8 +58,9 @@ export const FAULTS: Fault[] = [
     description: 'file objects are missing behind their records (a lost volume, a bad restore)',
     induction: 'start-option',
     targetEnv: { STANDIN_FAULTS: 'missing-objects' },
-    runs: ['10.6', '10.8', '11.1', '11.2'],
-    fails: ['10.6', '10.8', '11.1', '11.2'],
+    // With one worker the api checks run in file order: the s10 downloads fail before s11 reads the signals.
+    runs: ['10.5', '10.6', '10.8', '10.10', '11.1', '11.2'],
+    fails: ['10.5', '10.6', '10.8', '10.10', '11.1', '11.2'],
     serial: true,
   },
   {
@@ -114,7 +115,11 @@ export const FAULTS: Fault[] = [
     name: 'verbose-logging',
     description: 'the server logs at debug level',
     induction: 'data-dir',
-    beforeStart: (workdir) => appendFileSync(path.join(workdir, 'data', 'config.toml'), '\n[logging]\nlevel = "debug"\n'),
+    beforeStart: (workdir) => {
+      // An operator's config.toml with debug logging; the server fills in the missing secrets at start.
+      mkdirSync(path.join(workdir, 'data'), { recursive: true });
+      writeFileSync(path.join(workdir, 'data', 'config.toml'), '[logging]\nlevel = "debug"\n');
+    },
     runs: ['8.2'],
     fails: ['8.2'],
   },

@@ -40,7 +40,15 @@ function runPlaywright(name: string, items: string[], env: Record<string, string
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const log = path.join(dir, 'run.log');
-  const args = ['playwright', 'test', '--grep', grepFor(items), '--output', path.join(ROOT, 'test-results', 'faults', name), ...(serial ? ['--workers', '1'] : [])];
+  const args = [
+    'playwright',
+    'test',
+    '--grep',
+    grepFor(items),
+    '--output',
+    path.join(ROOT, 'test-results', 'faults', name),
+    ...(serial ? ['--workers', '1'] : []),
+  ];
   return new Promise((resolve) => {
     const child = spawn('npx', args, {
       cwd: ROOT,
@@ -74,7 +82,17 @@ async function runFault(f: Fault | undefined, items: string[]): Promise<Outcome>
   const seconds = Math.round((Date.now() - started) / 1000);
   const expected = f?.fails ?? [];
   if (!report) {
-    return { fault: name, induction: f?.induction ?? '-', real: f ? realAsterDrive(f) : true, expected, seen: [], notPassing: items, ok: false, seconds, problem: `no launch report; see ${path.relative(ROOT, log)}` };
+    return {
+      fault: name,
+      induction: f?.induction ?? '-',
+      real: f ? realAsterDrive(f) : true,
+      expected,
+      seen: [],
+      notPassing: items,
+      ok: false,
+      seconds,
+      problem: `no launch report; see ${path.relative(ROOT, log)}`,
+    };
   }
   const byId = new Map(report.sections.flatMap((s) => s.items).map((i) => [i.id, i]));
   const seen = items.filter((id) => byId.get(id)?.status === 'FAIL');
@@ -132,7 +150,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const names = args.filter((a) => !a.startsWith('--'));
   const selected = names.length ? FAULTS.filter((f) => names.includes(f.name)) : FAULTS;
-  if (names.length && selected.length !== names.length) throw new Error(`unknown fault(s): ${names.filter((n) => !FAULTS.some((f) => f.name === n)).join(', ')}`);
+  if (names.length && selected.length !== names.length)
+    throw new Error(`unknown fault(s): ${names.filter((n) => !FAULTS.some((f) => f.name === n)).join(', ')}`);
   const parallel = Number(process.env.ASTER_FAULT_PARALLEL ?? Math.max(1, Math.min(2, os.cpus().length)));
   mkdirSync(OUT, { recursive: true });
   console.log(`Fault matrix: ${selected.length} fault(s), ${parallel} at a time`);

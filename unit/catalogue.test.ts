@@ -2,39 +2,10 @@
  * Every test of the launch suite names exactly one section tag, one safety tag and one or more
  * known checklist items; and the catalogue matches the canonical list when it is at hand.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { allItems, findItem, SAFETY_TAGS, SECTION_TAGS } from '../helpers/checklist.js';
-
-interface ListedTest {
-  title: string;
-  file: string;
-  project: string;
-  tags: string[];
-  annotations: { type: string; description?: string }[];
-}
-
-function listSuite(): ListedTest[] {
-  const out = execFileSync('npx', ['playwright', 'test', '--list', '--reporter=json'], {
-    encoding: 'utf8',
-    env: { ...process.env, ASTER_BASE_URL: '', ASTER_JSON_REPORT: '' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const tests: ListedTest[] = [];
-  type S = {
-    specs?: { title: string; file: string; tags: string[]; tests: { projectName: string; annotations: ListedTest['annotations'] }[] }[];
-    suites?: S[];
-  };
-  const walk = (s: S) => {
-    for (const spec of s.specs ?? [])
-      for (const t of spec.tests)
-        tests.push({ title: spec.title, file: spec.file, project: t.projectName, tags: spec.tags.map((x) => `@${x}`), annotations: t.annotations });
-    for (const c of s.suites ?? []) walk(c);
-  };
-  for (const s of (JSON.parse(out) as { suites: S[] }).suites) walk(s);
-  return tests.filter((t) => t.project !== 'setup');
-}
+import { listSuite } from './support/list-suite.js';
 
 test('every suite test carries one section tag, one safety tag and known checklist items of that section', () => {
   const tests = listSuite();

@@ -3,10 +3,10 @@
  * behaviour of a good nginx config by default, and each fault the fault matrix relies on.
  */
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
-import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { type EntryProxy, PROXY_SERVER, type ProxyFault, parseFaults, startEntryProxy } from '../helpers/proxy/entry-proxy.js';
 

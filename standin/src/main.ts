@@ -23,6 +23,10 @@ async function serve(): Promise<void> {
   process.on('SIGINT', () => void stop());
 }
 
+// `npm run standin` runs scripts from the package root; like the real binary, the stand-in keeps
+// data/ in the directory the operator started it from.
+if (process.env.npm_lifecycle_event === 'standin' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
 const cmd = process.argv[2];
 if (cmd === '--version' || cmd === '-V') {
   console.log(`aster_drive ${VERSION}`);

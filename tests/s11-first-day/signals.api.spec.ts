@@ -18,7 +18,8 @@ test('no class of 5xx (or platform 4xx) repeats in the HTTP metrics', checks(['1
 });
 
 test('upload failures do not concentrate in one backend', checks(['11.2'], '@readonly'), async ({ run, evidence }) => {
-  const { families } = await scrape(scraperMetricsUrl(run));
+  const { res, families } = await scrape(scraperMetricsUrl(run));
+  expect(res.status, 'the upload and storage signals need /health/metrics').toBe(200);
   const uploads = families.find((f) => f.name === 'file_uploads_total')?.metrics ?? [];
   const storage = families.find((f) => f.name === 'storage_driver_operations_total')?.metrics ?? [];
   const count = (ms: typeof uploads, pred: (l: Record<string, string>) => boolean) =>

@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test as setup } from '@playwright/test';
+import { AsterClient } from '../../helpers/api/aster.js';
 import { provisionManaged } from '../../helpers/target/provision.js';
 import { readRunState, writeRunState } from '../../helpers/target/run-state.js';
 
@@ -7,4 +10,12 @@ setup('provision the managed target through the public API, as an operator would
   setup.skip(state.mode === 'existing', 'existing deployment: never provisioned or reconfigured by the suite');
   const provisioned = await provisionManaged(state);
   writeRunState(String(process.env.ASTER_RUN_STATE), provisioned);
+});
+
+setup('snapshot the instance settings of the existing deployment', async () => {
+  const state = readRunState();
+  setup.skip(state.mode === 'managed', 'managed target: thrown away after the run');
+  const admin = await AsterClient.signIn(state.baseURL, state.admin);
+  const settings = Object.fromEntries((await admin.allConfig()).map((c) => [c.key, c.value]));
+  writeFileSync(path.join(path.dirname(String(process.env.ASTER_RUN_STATE)), 'settings-before.json'), JSON.stringify(settings), { mode: 0o600 });
 });
