@@ -125,13 +125,24 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'default-policy-broken',
-    description: "the default storage policy points at a path the server cannot write",
+    description: 'the default storage policy points at a path the server cannot write',
     induction: 'setting',
     afterProvision: async (admin) => {
       const policy = (await admin.policies()).items.find((p) => p.is_default);
       if (!policy) throw new Error('no default policy to break');
       await admin.call('PATCH', `/api/v1/admin/policies/${policy.id}`, z.unknown(), {
-        json: { connection: { connector_config: { format_version: 1, connector_id: 'asterdrive.storage.local', schema_version: 1, values: { base_path: './data/config.toml/uploads', content_dedup: false } }, behavior: {}, credential: { mode: 'none' } } },
+        json: {
+          connection: {
+            connector_config: {
+              format_version: 1,
+              connector_id: 'asterdrive.storage.local',
+              schema_version: 1,
+              values: { base_path: './data/config.toml/uploads', content_dedup: false },
+            },
+            behavior: {},
+            credential: { mode: 'none' },
+          },
+        },
       });
     },
     runs: ['4.1'],
@@ -172,6 +183,34 @@ export const FAULTS: Fault[] = [
     afterProvision: setting('public_site_url', ['https://drive.example.invalid']),
     runs: ['11.5'],
     fails: ['11.5'],
+  },
+  {
+    name: 's3-credentials-wrong',
+    description: 'the S3 policy holds a rotated-out secret key',
+    induction: 'setting',
+    afterProvision: async (admin) => {
+      const policy = (await admin.policies()).items.find((p) => p.connector_id === 'asterdrive.storage.s3');
+      if (!policy) throw new Error('no S3 policy to break (is the S3 server installed? bash .ci/install-services.sh)');
+      await admin.call('PATCH', `/api/v1/admin/policies/${policy.id}`, z.unknown(), {
+        json: {
+          connection: {
+            ...(policy.connector_config ? { connector_config: policy.connector_config } : {}),
+            behavior: {},
+            credential: { mode: 'static', values: { s3_access_key_id: 'AKIAWRONGKEY', s3_secret_access_key: 'wrong-secret-key-0000000000000000000000' } },
+          },
+        },
+      });
+    },
+    runs: ['4.6'],
+    fails: ['4.6'],
+  },
+  {
+    name: 's3-unversioned',
+    description: 'the object-storage bucket has no versioning (and no backup strategy)',
+    induction: 'service',
+    s3Unversioned: true,
+    runs: ['7.2'],
+    fails: ['7.2'],
   },
 ];
 

@@ -3,7 +3,7 @@ import type { ProxyFault } from '../helpers/proxy/entry-proxy.js';
 import type { RunState } from '../helpers/target/run-state.js';
 
 /** How a fault is induced; `setting` and `proxy` faults can be induced on a real AsterDrive too. */
-export type Induction = 'setting' | 'proxy' | 'expectation' | 'start-option' | 'data-dir' | 'provisioning';
+export type Induction = 'setting' | 'proxy' | 'expectation' | 'start-option' | 'data-dir' | 'provisioning' | 'service';
 
 export interface Fault {
   name: string;
@@ -25,10 +25,12 @@ export interface Fault {
   skipStorage?: boolean;
   /** Applied through the real admin API after provisioning. */
   afterProvision?: (admin: AsterClient, state: RunState) => Promise<void>;
+  /** The run's own S3 bucket starts without versioning. */
+  s3Unversioned?: boolean;
   /** Run with one worker when the order of checks matters (a signal made by one check, read by another). */
   serial?: boolean;
 }
 
 export function realAsterDrive(f: Fault): boolean {
-  return f.induction === 'setting' || f.induction === 'proxy' || f.induction === 'expectation' || f.induction === 'provisioning' || f.induction === 'data-dir';
+  return f.induction !== 'start-option';
 }

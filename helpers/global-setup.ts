@@ -58,6 +58,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
         admin,
         user,
         mailpit: cfg.env.MAILPIT_URL ? { apiUrl: cfg.env.MAILPIT_URL } : undefined,
+        s3: s3FromEnv(cfg),
         wopi: cfg.env.ASTER_WOPI_APP ? { apps: { docx: cfg.env.ASTER_WOPI_APP }, ownOffice: false } : undefined,
         startedAt: new Date().toISOString(),
       };
@@ -65,7 +66,9 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       // Real Mailpit and a real S3 server when installed (bash .ci/install-services.sh); else their items are NOT_CHECKED.
       const mailpit = cfg.env.MAILPIT_URL ? null : await optionalService('Mailpit', async () => (findMailpit() ? startMailpit() : null));
       if (mailpit) stops.push(mailpit.stop);
-      const s3 = cfg.env.S3_ENDPOINT ? null : await optionalService('S3 server', async () => (findS3Server() ? startS3() : null));
+      const s3 = cfg.env.S3_ENDPOINT
+        ? null
+        : await optionalService('S3 server', async () => (findS3Server() ? startS3({ enableBucketVersioning: !activeFault()?.s3Unversioned }) : null));
       if (s3) stops.push(s3.stop);
       const office = await startFakeOffice();
       stops.push(office.close);
@@ -106,7 +109,16 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
           : cfg.env.MAILPIT_URL
             ? { apiUrl: cfg.env.MAILPIT_URL, smtpHost: smtp?.[0], smtpPort: smtp ? Number(smtp[1]) : undefined }
             : undefined,
-        s3: s3 ?? undefined,
+        s3: s3
+          ? {
+              endpoint: s3.endpoint,
+              region: s3.region,
+              bucket: s3.bucket,
+              accessKeyId: s3.accessKeyId,
+              secretAccessKey: s3.secretAccessKey,
+              forcePathStyle: true,
+            }
+          : undefined,
         wopi: { apps: {}, discoveryUrl: office.discoveryUrl, ownOffice: true },
         startedAt: new Date().toISOString(),
       };
@@ -126,6 +138,19 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     if (e instanceof LoginError) throw new Error(e.message);
     throw e;
   }
+}
+
+function s3FromEnv(cfg: ReturnType<typeof loadConfig>): RunState['s3'] {
+  const e = cfg.env;
+  if (!e.S3_ENDPOINT || !e.S3_BUCKET || !e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY) return undefined;
+  return {
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION ?? 'us-east-1',
+    bucket: e.S3_BUCKET,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ?? true,
+  };
 }
 
 function shellQuote(s: string): string {

@@ -64,6 +64,10 @@ export async function provisionManaged(state: RunState): Promise<RunState> {
     await admin.setConfig('mail_from_address', 'drive@launch.test');
     await admin.setConfig('mail_outbox_dispatch_interval_secs', '1');
   }
+  if (state.s3) {
+    // A second, non-default policy on the run's S3 bucket, as an operator adds object storage.
+    await admin.call('POST', '/api/v1/admin/policies', S.StoragePolicy, { json: s3Policy(state.s3) });
+  }
   let wopi = state.wopi;
   if (wopi?.discoveryUrl) {
     // The "Build apps from WOPI discovery" action an operator clicks in Site Settings (integrations §2.1).
@@ -80,4 +84,22 @@ export async function provisionManaged(state: RunState): Promise<RunState> {
   }
   await fault?.afterProvision?.(admin, { ...state, user, wopi });
   return { ...state, user, wopi };
+}
+
+export function s3Policy(s3: NonNullable<RunState['s3']>) {
+  return {
+    name: 'Launch suite S3',
+    connection: {
+      connector_config: {
+        format_version: 1,
+        connector_id: 'asterdrive.storage.s3',
+        schema_version: 1,
+        values: { endpoint: s3.endpoint, bucket: s3.bucket, base_path: 'asterdrive', s3_region: s3.region, s3_path_style: s3.forcePathStyle },
+      },
+      behavior: {},
+      credential: { mode: 'static', values: { s3_access_key_id: s3.accessKeyId, s3_secret_access_key: s3.secretAccessKey } },
+    },
+    max_file_size: 0,
+    is_default: false,
+  };
 }
