@@ -6,9 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { AsterClient } from '../helpers/api/aster.js';
 import type { Fault } from './types.js';
 
-const setting = (key: string, value: string | string[]) => async (admin: import('../helpers/api/aster.js').AsterClient) => {
+const setting = (key: string, value: string | string[]) => async (admin: AsterClient) => {
   await admin.setConfig(key, value);
 };
 
@@ -76,16 +77,16 @@ export const FAULTS: Fault[] = [
     description: 'the global WebDAV switch is off',
     induction: 'setting',
     afterProvision: setting('webdav_enabled', 'false'),
-    runs: ['10.9', '11.6'],
-    fails: ['10.9', '11.6'],
+    runs: ['6.1', '6.2', '6.3', '6.4', '10.9', '11.6'],
+    fails: ['6.1', '6.2', '6.3', '6.4', '10.9', '11.6'],
   },
   {
     name: 'wopi-blocked',
     description: 'the proxy blocks the WOPI callback paths',
     induction: 'proxy',
     proxy: ['block-wopi'],
-    runs: ['10.10'],
-    fails: ['10.10'],
+    runs: ['6.5', '6.6', '6.7', '6.8', '6.9', '6.10', '10.10'],
+    fails: ['6.5', '6.9', '6.10', '10.10'],
   },
   {
     name: 'tasks-failing',
@@ -181,8 +182,8 @@ export const FAULTS: Fault[] = [
     description: 'the Public Site URL names another domain than the one users reach',
     induction: 'setting',
     afterProvision: setting('public_site_url', ['https://drive.example.invalid']),
-    runs: ['11.5'],
-    fails: ['11.5'],
+    runs: ['5.3', '5.4', '5.5', '6.2', '6.3', '6.4', '6.5', '6.9', '6.10', '11.5'],
+    fails: ['5.3', '5.4', '5.5', '6.2', '6.3', '6.4', '6.5', '6.9', '6.10', '11.5'],
   },
   {
     name: 's3-credentials-wrong',
@@ -212,7 +213,71 @@ export const FAULTS: Fault[] = [
     runs: ['7.2'],
     fails: ['7.2'],
   },
+  {
+    name: 'smtp-unreachable',
+    description: 'the SMTP server address is wrong (mail is never delivered)',
+    induction: 'setting',
+    afterProvision: setting('mail_smtp_port', '2'),
+    runs: ['5.1', '5.2'],
+    fails: ['5.1', '5.2'],
+  },
+  {
+    name: 'reset-cooldown-off',
+    description: 'password-reset requests have no cooldown (mail bombing)',
+    induction: 'setting',
+    afterProvision: setting('auth_password_reset_request_cooldown_secs', '0'),
+    runs: ['5.6'],
+    fails: ['5.6'],
+  },
+  {
+    name: 'registration-unplanned',
+    description: 'public registration is open although the launch plan says closed',
+    induction: 'expectation',
+    env: { ASTER_EXPECT_REGISTRATION: 'closed' },
+    runs: ['5.7'],
+    fails: ['5.7'],
+  },
+  {
+    name: 'webdav-methods-blocked',
+    description: 'the proxy only passes GET/POST/PUT/DELETE, so WebDAV methods are refused',
+    induction: 'proxy',
+    proxy: ['block-webdav-methods'],
+    runs: ['6.1', '6.2', '6.3', '6.4'],
+    fails: ['6.2', '6.3', '6.4'],
+  },
+  {
+    name: 'webdav-prefix-unplanned',
+    description: 'the proxy forwards another WebDAV prefix than AsterDrive serves',
+    induction: 'expectation',
+    env: { ASTER_EXPECT_WEBDAV_PREFIX: '/dav' },
+    runs: ['6.1', '6.2'],
+    fails: ['6.2'],
+  },
+  {
+    name: 'office-app-disabled',
+    description: 'the Office (WOPI) preview app is switched off',
+    induction: 'setting',
+    afterProvision: (admin) => editWopiApps(admin, (app) => ({ ...app, enabled: false })),
+    runs: ['6.5', '6.6', '6.7', '6.8', '6.9', '6.10'],
+    fails: ['6.5', '6.6', '6.7', '6.8', '6.9', '6.10'],
+  },
+  {
+    name: 'wopi-discovery-unreachable',
+    description: 'the WOPI discovery URL points at an address AsterDrive cannot reach',
+    induction: 'setting',
+    afterProvision: (admin) =>
+      editWopiApps(admin, (app) => ({ ...app, config: { ...(app.config as Record<string, unknown>), discovery_url: 'http://127.0.0.1:9/hosting/discovery' } })),
+    runs: ['6.5', '6.6', '6.7', '6.8', '6.9', '6.10'],
+    fails: ['6.5', '6.7', '6.8', '6.9', '6.10'],
+  },
 ];
+
+/** Rewrites every WOPI app of the preview-app registry through the admin API. */
+async function editWopiApps(admin: AsterClient, edit: (app: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+  const registry = JSON.parse(String((await admin.getConfig('frontend_preview_apps_json')).value)) as { apps: Record<string, unknown>[] };
+  registry.apps = registry.apps.map((a) => (a.provider === 'wopi' ? edit(a) : a));
+  await admin.setConfig('frontend_preview_apps_json', JSON.stringify(registry));
+}
 
 export function findFault(name: string): Fault {
   const f = FAULTS.find((x) => x.name === name);

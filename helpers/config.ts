@@ -140,9 +140,17 @@ export const VARIABLES = {
   ASTER_EXPECT_AUDIT_RETENTION_DAYS: { schema: positiveInt, example: '90', doc: 'audit_log_retention_days' },
   ASTER_EXPECT_RATE_LIMITS: { schema: onOff('on', 'off'), example: 'on', doc: 'whether AsterDrive rate limits are expected on' },
   ASTER_EXPECT_DEFAULT_POLICY_GROUP: { schema: nonEmpty, example: 'Default', doc: 'name of the policy group new users get' },
-  ASTER_EXPECT_MAX_FILE_MB: { schema: z.string().trim().regex(/^\d+$/, 'must be a whole number (0 = unlimited)').transform(Number), example: '0', doc: "default policy's single-file limit in MiB (0 = unlimited)" },
+  ASTER_EXPECT_MAX_FILE_MB: {
+    schema: z.string().trim().regex(/^\d+$/, 'must be a whole number (0 = unlimited)').transform(Number),
+    example: '0',
+    doc: "default policy's single-file limit in MiB (0 = unlimited)",
+  },
   ASTER_EXPECT_CHUNK_MB: { schema: positiveInt, example: '5', doc: "default policy's chunk size in MiB" },
-  ASTER_EXPECT_USER_QUOTA_MB: { schema: z.string().trim().regex(/^\d+$/, 'must be a whole number (0 = unlimited)').transform(Number), example: '10240', doc: 'default_storage_quota in MiB (0 = unlimited)' },
+  ASTER_EXPECT_USER_QUOTA_MB: {
+    schema: z.string().trim().regex(/^\d+$/, 'must be a whole number (0 = unlimited)').transform(Number),
+    example: '10240',
+    doc: 'default_storage_quota in MiB (0 = unlimited)',
+  },
   ASTER_EXPECT_WEBDAV_PREFIX: { schema: z.string().regex(/^\/[^\s]*$/, 'must start with /'), example: '/webdav', doc: 'WebDAV prefix the proxy forwards' },
 } satisfies Record<string, VarSpec>;
 
@@ -181,7 +189,8 @@ export function nearestKnown(name: string): string {
 }
 
 /** Variables of the stand-in / real server itself, passed through on purpose. */
-const PASSTHROUGH = /^ASTER__|^ASTER_CLI_|^ASTER_RUN_|^ASTER_TOOLS_DIR$|^ASTER_BOOTSTRAP_|^ASTER_SECRETS_DIR$|^ASTER_CHROMIUM_PROBLEM$|^ASTER_JSON_REPORT$|^ASTER_REPORTS_DIR$|^ASTER_FAULT$|^ASTER_PROXY_FAULTS$|^ASTER_ENV_FILE$/;
+const PASSTHROUGH =
+  /^ASTER__|^ASTER_CLI_|^ASTER_RUN_|^ASTER_TOOLS_DIR$|^ASTER_BOOTSTRAP_|^ASTER_SECRETS_DIR$|^ASTER_CHROMIUM_PROBLEM$|^ASTER_JSON_REPORT$|^ASTER_REPORTS_DIR$|^ASTER_FAULT$|^ASTER_PROXY_FAULTS$|^ASTER_ENV_FILE$/;
 
 export function parseConfig(source: NodeJS.ProcessEnv): SuiteConfig {
   const problems: string[] = [];

@@ -47,6 +47,6 @@ export function classify(status: number, headers: Headers, text: string): Answer
   };
 }
 
-export function describe(a: Answer): string {
+export function explain(a: Answer): string {
   return `${a.status}${a.code ? ` ${a.code}` : ''} (${a.from === 'app' ? 'from AsterDrive' : 'from the proxy'}: Server=${a.server ?? '-'}, X-Request-ID=${a.requestId ? 'present' : 'absent'}, body "${a.snippet.slice(0, 80)}")`;
 }

@@ -69,7 +69,8 @@ export function cookieProblems(c: ParsedCookie | undefined, name: AuthCookieName
       `${where}: ${name} has no Secure flag (Observatory ${session ? 'cookies-session-without-secure-flag' : 'cookies-without-secure-flag'}): the browser would send it over plain HTTP. Turn on "Send Authentication Cookies over HTTPS Only" (auth_cookie_secure = true) in Admin → System Settings → Authentication and Cookies`,
     );
   }
-  if (want.httpOnly && !c.httpOnly) problems.push(`${where}: ${name} is not HttpOnly (Observatory cookies-session-without-httponly-flag): scripts could read the session`);
+  if (want.httpOnly && !c.httpOnly)
+    problems.push(`${where}: ${name} is not HttpOnly (Observatory cookies-session-without-httponly-flag): scripts could read the session`);
   if (!want.httpOnly && c.httpOnly) problems.push(`${where}: ${name} is HttpOnly, but the panel must read it to send X-CSRF-Token`);
   const ss = c.sameSite?.toLowerCase();
   if (ss !== 'lax' && ss !== 'strict') {
@@ -77,8 +78,12 @@ export function cookieProblems(c: ParsedCookie | undefined, name: AuthCookieName
       `${where}: ${name} has SameSite=${c.sameSite ?? '(none)'}; expected Lax or Strict (Observatory ${name === 'aster_csrf' ? 'cookies-anticsrf-without-samesite-flag' : 'cookies-samesite-flag-invalid'}). Check that the proxy does not rewrite Set-Cookie (proxy_cookie_flags / proxy_cookie_path)`,
     );
   }
-  if (c.path !== want.path) problems.push(`${where}: ${name} has Path=${c.path ?? '(none)'}; AsterDrive sets Path=${want.path}. Does the proxy rewrite cookie paths (proxy_cookie_path)?`);
-  if (c.domain) problems.push(`${where}: ${name} has Domain=${c.domain}; AsterDrive sets host-only cookies. Does the proxy add a Domain (proxy_cookie_domain)?`);
+  if (c.path !== want.path)
+    problems.push(
+      `${where}: ${name} has Path=${c.path ?? '(none)'}; AsterDrive sets Path=${want.path}. Does the proxy rewrite cookie paths (proxy_cookie_path)?`,
+    );
+  if (c.domain)
+    problems.push(`${where}: ${name} has Domain=${c.domain}; AsterDrive sets host-only cookies. Does the proxy add a Domain (proxy_cookie_domain)?`);
   return problems;
 }
 

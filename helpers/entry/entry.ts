@@ -3,19 +3,10 @@
  * origin that must redirect, and aliases of the same entry (another name the certificate covers).
  *
  * - Existing deployment: ASTER_BASE_URL, and `http://<its host>` (port 80).
- * - Managed target behind the entry proxy (helpers/proxy/entry-proxy.ts): the run state's
- *   `entry` (httpsOrigin, httpOrigin), written by global setup.
+ * - Managed target: the suite's entry proxy (helpers/proxy/entry-proxy.ts) in front of it;
+ *   global setup records its plain-HTTP origin as `managed.plainEntryURL`.
  */
-import { z } from 'zod';
 import type { RunState } from '../target/run-state.js';
-
-export const EntryState = z.object({
-  httpsOrigin: z.string(),
-  httpOrigin: z.string(),
-  certPath: z.string().optional(),
-  spkiSha256Base64: z.string().optional(),
-  faults: z.array(z.string()).optional(),
-});
 
 export interface Entry {
   /** The origin the suite (and users) use: run.baseURL. */
@@ -28,8 +19,8 @@ export interface Entry {
 
 export function entryOf(run: RunState): Entry {
   const current = new URL(run.baseURL).origin;
-  const parsed = EntryState.safeParse((run as RunState & { entry?: unknown }).entry);
-  if (parsed.success) return { current, http: new URL(parsed.data.httpOrigin).origin, suiteProxy: true };
+  const plain = run.managed?.plainEntryURL;
+  if (plain) return { current, http: new URL(plain).origin, suiteProxy: true };
   const u = new URL(current);
   // The operator's HTTP listener is port 80 of the same host; a plain-HTTP target is its own HTTP origin.
   return { current, http: u.protocol === 'http:' ? current : `http://${u.hostname}`, suiteProxy: false };

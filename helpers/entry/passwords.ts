@@ -69,7 +69,8 @@ export interface PasswordVerdict {
 export function judgePassword(password: string, accountNames: string[] = []): PasswordVerdict {
   const lower = password.toLowerCase();
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  const pool = (/[a-z]/.test(password) ? 26 : 0) + (/[A-Z]/.test(password) ? 26 : 0) + (/[0-9]/.test(password) ? 10 : 0) + (/[^A-Za-z0-9]/.test(password) ? 33 : 0);
+  const pool =
+    (/[a-z]/.test(password) ? 26 : 0) + (/[A-Z]/.test(password) ? 26 : 0) + (/[0-9]/.test(password) ? 10 : 0) + (/[^A-Za-z0-9]/.test(password) ? 33 : 0);
   const unique = new Set(password).size;
   const estimatedBits = Math.round(Math.min(password.length, unique * 2) * Math.log2(Math.max(pool, 1)));
   const inCommonList = WEAK_PASSWORDS.includes(lower) || WEAK_PASSWORDS.some((w) => lower.replace(/[^a-z0-9@]/g, '') === w.replace(/[^a-z0-9@]/g, ''));
@@ -82,7 +83,8 @@ export function judgePassword(password: string, accountNames: string[] = []): Pa
   const problems: string[] = [];
   if (inCommonList) problems.push('it is a default or one of the most common passwords');
   if (!longEnough) problems.push(`it is shorter than ${MIN_LENGTH} characters`);
-  if (classes < 3 && password.length < 20) problems.push(`it uses ${classes} character class(es); use at least 3 of lower case, upper case, digits, symbols (or 20+ characters)`);
+  if (classes < 3 && password.length < 20)
+    problems.push(`it uses ${classes} character class(es); use at least 3 of lower case, upper case, digits, symbols (or 20+ characters)`);
   if (estimatedBits < 60) problems.push(`its estimated strength is ${estimatedBits} bits, below 60`);
   if (containsAccountName) problems.push('it contains the account name, "admin" or "aster"');
   return { ok: problems.length === 0, problems, facts: { longEnough, classes, inCommonList, containsAccountName, estimatedBits } };

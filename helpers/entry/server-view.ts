@@ -9,7 +9,7 @@
  *   Public Site URL: the browser's `Origin` must equal the request's own `scheme://host`.
  */
 import type { AsterClient } from '../api/aster.js';
-import { type Answer, classify, describe } from './answer.js';
+import { type Answer, classify, explain } from './answer.js';
 import { freshLogin, logout } from './cookies.js';
 
 export interface Probe {
@@ -27,12 +27,7 @@ function basic(user: string, password: string): string {
  * COPY `<endpoint>/<src>` to an absolute Destination on each candidate origin; the first one the
  * server accepts (201/204) is its own view of the request origin.
  */
-export async function destinationProbe(
-  endpoint: string,
-  account: { username: string; password: string },
-  src: string,
-  candidates: string[],
-): Promise<Probe> {
+export async function destinationProbe(endpoint: string, account: { username: string; password: string }, src: string, candidates: string[]): Promise<Probe> {
   const ep = new URL(endpoint);
   const probe: Probe = { name: 'WebDAV COPY with an absolute Destination', tried: [] };
   let n = 0;
@@ -44,7 +39,7 @@ export async function destinationProbe(
       signal: AbortSignal.timeout(20_000),
     });
     const a = classify(res.status, res.headers, await res.text());
-    probe.tried.push({ candidate: dest, answer: describe(a), status: a.status, from: a.from });
+    probe.tried.push({ candidate: dest, answer: explain(a), status: a.status, from: a.from });
     if (res.status === 201 || res.status === 204) {
       probe.accepted = candidate;
       break;
@@ -63,7 +58,7 @@ export async function originProbe(via: string, creds: { identifier: string; pass
     const headers = { origin: candidate, 'sec-fetch-site': 'same-origin' };
     const login = await freshLogin(via, creds, headers);
     const a = classify(login.status, login.res.headers, login.text);
-    probe.tried.push({ candidate, answer: describe(a), status: a.status, from: a.from });
+    probe.tried.push({ candidate, answer: explain(a), status: a.status, from: a.from });
     if (login.status === 200) {
       await logout(via, login.cookies, headers);
       probe.accepted = candidate;

@@ -93,7 +93,9 @@ export function parseFaults(list: string | undefined): ProxyFault[] {
     .filter(Boolean);
   const unknown = names.filter((n) => !(PROXY_FAULTS as readonly string[]).includes(n));
   if (unknown.length) {
-    throw new Error(`ASTER_PROXY_FAULTS: unknown fault(s) ${unknown.join(', ')}. Known: ${PROXY_FAULTS.join(', ')}. Example: ASTER_PROXY_FAULTS=no-hsts,strip-host`);
+    throw new Error(
+      `ASTER_PROXY_FAULTS: unknown fault(s) ${unknown.join(', ')}. Known: ${PROXY_FAULTS.join(', ')}. Example: ASTER_PROXY_FAULTS=no-hsts,strip-host`,
+    );
   }
   return names as ProxyFault[];
 }
@@ -219,7 +221,8 @@ export async function startEntryProxy(opts: EntryProxyOptions): Promise<EntryPro
     if ((pathname === '/health/metrics' || pathname.startsWith('/health/metrics/')) && !has('public-metrics')) {
       return reply(res, 404, 'Not Found (internal endpoint; scrape it on the internal address)', {}, secure);
     }
-    if (has('block-webdav-methods') && WEBDAV_ONLY_METHODS.has(method)) return reply(res, 405, 'Not Allowed', { allow: 'GET, HEAD, POST, PUT, DELETE, OPTIONS' }, secure);
+    if (has('block-webdav-methods') && WEBDAV_ONLY_METHODS.has(method))
+      return reply(res, 405, 'Not Allowed', { allow: 'GET, HEAD, POST, PUT, DELETE, OPTIONS' }, secure);
     if (has('block-wopi') && pathname.startsWith('/api/v1/wopi/')) return reply(res, 403, 'Forbidden', {}, secure);
     if (has('block-share') && (pathname.startsWith('/s/') || pathname.startsWith('/api/v1/s/'))) return reply(res, 403, 'Forbidden', {}, secure);
     if (has('block-preview') && isPreviewPath(pathname)) return reply(res, 403, 'Forbidden', {}, secure);

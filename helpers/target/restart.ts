@@ -9,8 +9,8 @@
  */
 import { exec } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { waitFor } from './wait.js';
 import { type ManagedTarget, type StartOptions, startManagedTarget } from './managed.js';
+import { waitFor } from './wait.js';
 
 export async function waitReady(baseURL: string, timeoutMs = 120_000): Promise<void> {
   await waitFor(
@@ -52,7 +52,10 @@ function alive(pid: number): boolean {
  * Restarts a managed target in place: SIGTERM to its process group, wait for it to exit (SIGKILL
  * after 10 s), start again on the same workdir and port. Returns the new target (new pid).
  */
-export async function restartManaged(t: { pid: number; workdir: string; baseURL: string }, opts: Omit<StartOptions, 'workdir' | 'port'> = {}): Promise<ManagedTarget> {
+export async function restartManaged(
+  t: { pid: number; workdir: string; baseURL: string },
+  opts: Omit<StartOptions, 'workdir' | 'port'> = {},
+): Promise<ManagedTarget> {
   if (!existsSync(t.workdir)) throw new Error(`cannot restart the managed target: its workdir ${t.workdir} is gone`);
   try {
     process.kill(-t.pid, 'SIGTERM');

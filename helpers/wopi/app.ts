@@ -21,14 +21,18 @@ const Registry = z.object({
   ),
 });
 
-export type WopiApp = { key: string; discoveryUrl?: string; proofKey: boolean } | { problem: string; variable: string };
+export type WopiApp = { key: string; discoveryUrl?: string; proofKey: boolean } | { problem: string; variable: string; reason: 'no-app' | 'proof-key' };
 
 export async function wopiAppFor(run: RunState, admin: AsterClient, ext: string): Promise<WopiApp> {
   const registry = Registry.parse(JSON.parse(String((await admin.getConfig('frontend_preview_apps_json')).value)));
   const wanted = run.wopi?.apps[ext];
   const app = registry.apps.find((a) => a.provider === 'wopi' && a.enabled !== false && (wanted ? a.key === wanted : a.extensions.includes(ext)));
   if (!app) {
-    return { problem: `no enabled WOPI preview app handles .${ext}`, variable: 'ASTER_WOPI_APP (or configure an Office app in Site Settings → Preview Apps)' };
+    return {
+      problem: `no enabled WOPI preview app handles .${ext}`,
+      variable: 'ASTER_WOPI_APP (or configure an Office app in Site Settings → Preview Apps)',
+      reason: 'no-app',
+    };
   }
   const discoveryUrl = typeof app.config?.discovery_url === 'string' ? app.config.discovery_url : undefined;
   let proofKey = false;
@@ -40,6 +44,7 @@ export async function wopiAppFor(run: RunState, admin: AsterClient, ext: string)
     return {
       problem: `the Office server's discovery (${discoveryUrl}) publishes a proof key, so only that server can sign WOPI saves`,
       variable: 'a manual open-and-save in the panel',
+      reason: 'proof-key',
     };
   }
   return { key: app.key, discoveryUrl, proofKey };
@@ -63,10 +68,9 @@ export async function publicPreviewApps(baseURL: string): Promise<PublicPreviewA
   const res = await fetch(new URL('/api/v1/public/preview-apps', baseURL), { signal: AbortSignal.timeout(15_000) });
   const text = await res.text();
   if (!res.ok) throw new Error(`GET /api/v1/public/preview-apps answered ${res.status}: ${text.slice(0, 200)}`);
-  return z
-    .object({ apps: z.array(PublicPreviewApp) })
-    .passthrough()
-    .parse(JSON.parse(text).data).apps;
+  // `{ version, apps }` as the panel reads it; a bare array is accepted too.
+  const data = JSON.parse(text).data;
+  return z.array(PublicPreviewApp).parse(Array.isArray(data) ? data : data?.apps);
 }
 
 /** The enabled WOPI app the panel offers for an extension (the run's own choice first). */

@@ -1,8 +1,10 @@
-import { expect, test } from '../../fixtures/index.js';
 import { z } from 'zod';
+import { expect, test } from '../../fixtures/index.js';
+import type { AsterClient } from '../../helpers/api/aster.js';
 import { checks } from '../../helpers/checklist.js';
 import { makeOffice, type OfficeKind } from '../../helpers/files/generate.js';
 import { sha256, sha256OfResponse } from '../../helpers/files/hash.js';
+import type { RunState } from '../../helpers/target/run-state.js';
 import { notApplicable, notChecked } from '../../helpers/verdict.js';
 import { appLabel, publicPreviewApps, wopiAppFor, wopiAppInPanel } from '../../helpers/wopi/app.js';
 import { WopiSession } from '../../helpers/wopi/client.js';
@@ -27,12 +29,25 @@ const Registry = z.object({
 
 const withoutToken = (url: string) => url.replace(/access_token=[^&]+/g, 'access_token=[REDACTED]');
 
+/**
+ * The Office app to launch for an extension. Where the run expects Office (a managed target, or
+ * ASTER_WOPI_APP) a missing or disabled app is a failure; elsewhere, and with proof keys only the
+ * real Office server can sign, the check is NOT_CHECKED with its reason.
+ */
+async function officeApp(run: RunState, adminApi: AsterClient, ext: OfficeKind): Promise<{ key: string }> {
+  const app = await wopiAppFor(run, adminApi, ext).catch((e: Error) => {
+    throw new Error(`the Office app for .${ext} cannot be prepared; its discovery document does not answer (see item 6.7): ${e.message}`);
+  });
+  if (!('problem' in app)) return app;
+  if (app.reason === 'no-app' && run.wopi) throw new Error(`${app.problem}, although this run expects Office online editing (see item 6.6)`);
+  notChecked(app.variable, app.problem);
+}
+
 test(
   'the Public Site URL in WOPISrc is https and CheckFileInfo answers there',
   checks(['6.5'], '@own-data'),
   async ({ run, adminApi, userApi, workFolder, owned, ns, evidence }) => {
-    const app = await wopiAppFor(run, adminApi, 'docx');
-    if ('problem' in app) notChecked(app.variable, app.problem);
+    const app = await officeApp(run, adminApi, 'docx');
     test.info().annotations.push({
       type: 'limitation',
       description:
@@ -138,8 +153,7 @@ for (const kind of KINDS) {
     `saving a ${kind} through WOPI writes back to AsterDrive and adds a version`,
     checks(['6.9'], '@own-data'),
     async ({ run, adminApi, userApi, workFolder, owned, ns, evidence }) => {
-      const app = await wopiAppFor(run, adminApi, kind);
-      if ('problem' in app) notChecked(app.variable, app.problem);
+      const app = await officeApp(run, adminApi, kind);
       const name = ns.name('office', kind);
       const { file, bytes: original } = await uploadOfficeFile(userApi, workFolder.id, name, kind);
       owned.file(userApi, file.id);
@@ -177,8 +191,7 @@ test(
   'the reverse proxy passes every WOPI callback to AsterDrive, errors and X-WOPI headers included',
   checks(['6.10'], '@own-data'),
   async ({ run, adminApi, userApi, workFolder, owned, ns, evidence }) => {
-    const app = await wopiAppFor(run, adminApi, 'docx');
-    if ('problem' in app) notChecked(app.variable, app.problem);
+    const app = await officeApp(run, adminApi, 'docx');
     const name = ns.name('office', 'docx');
     const { file } = await uploadOfficeFile(userApi, workFolder.id, name, 'docx');
     owned.file(userApi, file.id);
