@@ -48,7 +48,9 @@ export default defineConfig({
   projects: [
     { name: 'setup', testMatch: /.*\.setup\.ts/, teardown: 'teardown' },
     { name: 'teardown', testMatch: /.*\.teardown\.ts/ },
-    { name: 'api', testMatch: /.*\.api\.spec\.ts/, dependencies: ['setup'] },
+    { name: 'api', testMatch: /.*\.api\.spec\.ts/, grepInvert: /@restarts/, dependencies: ['setup'] },
+    // Checks that restart the target run one at a time, after every other check.
+    { name: 'restarts', testMatch: /.*\.api\.spec\.ts/, grep: /@restarts/, dependencies: ['api', 'browser'], workers: 1 },
     {
       name: 'browser',
       testMatch: /.*\.ui\.spec\.ts/,

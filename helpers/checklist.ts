@@ -62,12 +62,17 @@ export const SAFETY_TAGS: readonly SafetyTag[] = ['@readonly', '@own-data', '@se
  *
  *   test('large upload survives', checks(['10.5'], '@own-data'), async (...) => { ... })
  */
-export function checks(ids: string[], safety: SafetyTag): { tag: string[]; annotation: { type: string; description: string }[] } {
+export function checks(
+  ids: string[],
+  safety: SafetyTag,
+  opts: { restarts?: boolean } = {},
+): { tag: string[]; annotation: { type: string; description: string }[] } {
   const annotation = proves(...ids);
   const section = findItem(ids[0])?.section;
   if (!section) throw new Error(`checks(): unknown item ${ids[0]}`);
   return {
-    tag: [section.tag, safety, ...ids.map((id) => `@item-${id}`)],
+    // @restarts: the check restarts the target, so it runs alone after everything else.
+    tag: [section.tag, safety, ...ids.map((id) => `@item-${id}`), ...(opts.restarts ? ['@restarts'] : [])],
     annotation: [...annotation, { type: 'section', description: section.tag }],
   };
 }

@@ -73,7 +73,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       const office = await startFakeOffice();
       stops.push(office.close);
       const fault = activeFault();
-      const target = await startManagedTarget({ binary: cfg.env.ASTER_DRIVE_BIN, env: fault?.targetEnv, beforeStart: fault?.beforeStart });
+      const target = await startManagedTarget({ binary: cfg.env.ASTER_DRIVE_BIN, beforeStart: fault?.beforeStart });
       stops.push(async () => {
         await target.stop();
         rmSync(target.workdir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { activeFault } from '../../faults/active.js';
 import { freePort } from './free-port.js';
 import { waitFor } from './wait.js';
 
@@ -63,6 +64,8 @@ export async function startManagedTarget(opts: StartOptions = {}): Promise<Manag
       ASTER__AUTH__BOOTSTRAP_INSECURE_COOKIES: 'true',
       ASTER__LOGGING__LEVEL: 'warn',
       STANDIN_FEATURES: 'metrics',
+      // A fault-matrix run's start options reach every managed target of the run (twins included).
+      ...activeFault()?.targetEnv,
       ...opts.env,
     },
     stdio: ['ignore', log, log],

@@ -56,7 +56,13 @@ export async function provisionManaged(state: RunState): Promise<RunState> {
     json: { username: user.identifier, email: `${user.identifier}@launch.test`, password: user.password },
   });
 
-  await admin.setConfig('public_site_url', [state.baseURL]);
+  // Two public origins, like a site reached under two names: the entry and its 127.0.0.1 alias.
+  await admin.setConfig('public_site_url', [state.baseURL, state.baseURL.replace('//localhost', '//127.0.0.1')]);
+  // A second administrator, so the site has a recovery path (3.5).
+  const second = await admin.call('POST', '/api/v1/admin/users', z.object({ user: S.UserInfo }).passthrough(), {
+    json: { username: 'ltadmin2', email: 'ltadmin2@launch.test', password: generatedPassword() },
+  });
+  await admin.call('PATCH', `/api/v1/admin/users/${second.user.id}`, S.UserInfo, { json: { role: 'admin' } });
   if (state.mailpit?.smtpHost && state.mailpit.smtpPort) {
     await admin.setConfig('mail_smtp_host', state.mailpit.smtpHost);
     await admin.setConfig('mail_smtp_port', String(state.mailpit.smtpPort));

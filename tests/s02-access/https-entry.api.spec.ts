@@ -50,7 +50,13 @@ test.describe('HTTPS entry', () => {
       const deepPath = '/s/launch-check?from=http';
       const { hops, refused } = await test.step(`follow ${entry.http}${deepPath}`, () => route(`${entry.http}${deepPath}`));
       const result = redirectionOf(hops);
-      await evidence('redirection (Observatory test "redirection")', { httpUrl: `${entry.http}${deepPath}`, hops, refused, result, expectation: 'redirection-to-https' });
+      await evidence('redirection (Observatory test "redirection")', {
+        httpUrl: `${entry.http}${deepPath}`,
+        hops,
+        refused,
+        result,
+        expectation: 'redirection-to-https',
+      });
 
       expect
         .soft(
@@ -115,7 +121,8 @@ test.describe('HTTPS entry', () => {
           )
           .toBe('hsts-implemented-max-age-at-least-six-months');
       }
-      if (!front.includeSubDomains) test.info().annotations.push({ type: 'recommendation', description: 'HSTS without includeSubDomains: add it when every subdomain is HTTPS' });
+      if (!front.includeSubDomains)
+        test.info().annotations.push({ type: 'recommendation', description: 'HSTS without includeSubDomains: add it when every subdomain is HTTPS' });
     },
   );
 });

@@ -9,7 +9,7 @@ import { expect, test } from '../../fixtures/index.js';
 import type { AsterClient } from '../../helpers/api/aster.js';
 import { WopiOpen } from '../../helpers/api/schemas.js';
 import { checks } from '../../helpers/checklist.js';
-import { answerOf, describe } from '../../helpers/entry/answer.js';
+import { answerOf, explain } from '../../helpers/entry/answer.js';
 import { aliasOf, entryOf, isHttpsOrigin, originOf } from '../../helpers/entry/entry.js';
 import { expectedOriginFor, publicSiteUrls } from '../../helpers/entry/public-site.js';
 import { destinationProbe, originProbe, type Probe, reachable, tell, webdavEndpointVia } from '../../helpers/entry/server-view.js';
@@ -20,7 +20,8 @@ import { createDavAccount } from '../../helpers/webdav.js';
 import { wopiAppFor } from '../../helpers/wopi/app.js';
 
 const NGINX_HOST = 'proxy_set_header Host $host; proxy_set_header X-Forwarded-Host $host;';
-const NGINX_PROTO = 'proxy_set_header X-Forwarded-Proto $scheme; (Caddy sets it by itself; behind a TLS-terminating load balancer pass its X-Forwarded-Proto on)';
+const NGINX_PROTO =
+  'proxy_set_header X-Forwarded-Proto $scheme; (Caddy sets it by itself; behind a TLS-terminating load balancer pass its X-Forwarded-Proto on)';
 
 function withScheme(origin: string, scheme: 'http:' | 'https:'): string {
   const u = new URL(origin);
@@ -46,7 +47,7 @@ async function serverView(run: RunState, userApi: AsterClient, workFolderId: num
     if (put.status === 201 || put.status === 204) {
       probes.push(await destinationProbe(endpoint, account, 'probe.txt', [current, withScheme(current, 'http:')]));
     } else {
-      probes.push({ name: `WebDAV PUT before the COPY probe (${describe(putAnswer)})`, tried: [] });
+      probes.push({ name: `WebDAV PUT before the COPY probe (${explain(putAnswer)})`, tried: [] });
     }
   } finally {
     await userApi.deleteWebdavAccount(account.id).catch(() => undefined);
@@ -75,10 +76,16 @@ test.describe('the public origin behind the proxy', () => {
       ).toBeGreaterThan(0);
       for (const c of checked) {
         expect
-          .soft(c.https, `Public Site URL "${c.entry}" is not an https:// origin (scheme://host[:port], no path): mail links, share links and WOPISrc would use it. Change it to its https:// origin`)
+          .soft(
+            c.https,
+            `Public Site URL "${c.entry}" is not an https:// origin (scheme://host[:port], no path): mail links, share links and WOPISrc would use it. Change it to its https:// origin`,
+          )
           .toBe(true);
         expect
-          .soft(c.reach.ok, `Public Site URL "${c.entry}" does not answer as this AsterDrive over trusted HTTPS (${c.reach.detail}): remove stale domains, or fix DNS/certificate`)
+          .soft(
+            c.reach.ok,
+            `Public Site URL "${c.entry}" does not answer as this AsterDrive over trusted HTTPS (${c.reach.detail}): remove stale domains, or fix DNS/certificate`,
+          )
           .toBe(true);
       }
       expect(
@@ -201,12 +208,13 @@ test.describe('the public origin behind the proxy', () => {
         }
         const link = `${expectedOriginFor(origin, entries)}/s/${share.token}`;
         const page = await answerOf(await fetch(link, { signal: AbortSignal.timeout(15_000), redirect: 'manual' }));
-        row.shareLink = { link, answer: describe(page) };
-        if (page.status !== 200 || page.from !== 'app') problems.push(`the share link ${link} answers ${describe(page)}`);
+        row.shareLink = { link, answer: explain(page) };
+        if (page.status !== 200 || page.from !== 'app') problems.push(`the share link ${link} answers ${explain(page)}`);
         rows.push(row);
       }
       await evidence('addresses per Public Site URL', { current, entries, rows });
-      if (entries.length === 1) test.info().annotations.push({ type: 'note', description: `one Public Site URL (${entries[0]}): checked that its addresses use it` });
+      if (entries.length === 1)
+        test.info().annotations.push({ type: 'note', description: `one Public Site URL (${entries[0]}): checked that its addresses use it` });
       expect(
         problems,
         `AsterDrive builds addresses for the wrong domain: ${problems.join('; ')}. It picks the Public Site URL equal to the request's scheme://host, so the proxy must pass the real Host and X-Forwarded-Proto (${NGINX_HOST} ${NGINX_PROTO}), and each domain must be listed in public_site_url`,

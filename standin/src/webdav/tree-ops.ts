@@ -1,3 +1,4 @@
+import { ownOrigin } from '../http/request.js';
 import type { Request } from 'express';
 import {
   type AuthResponse,
@@ -69,8 +70,8 @@ async function dropLocks(response: AuthResponse, locks: VfsLock[]): Promise<void
 function checkDestinationHeader(request: Request, response: AuthResponse, destination: URL | undefined, overwrite?: string): void {
   if (overwrite != null && overwrite !== 'T' && overwrite !== 'F') throw new BadRequestError('Overwrite must be T or F.');
   if (!destination) return;
-  const requestUrl = new URL(request.originalUrl, `${request.protocol}://${request.headers.host}`);
-  if (destination.origin !== requestUrl.origin) throw new BadGatewayError('Cross-server destinations are not supported.');
+  // The request's own origin as AsterDrive sees it (X-Forwarded-Proto/Host honoured, core §9.4).
+  if (destination.origin !== new URL(ownOrigin(request)).origin) throw new BadGatewayError('Cross-server destinations are not supported.');
   const path = urlToSegments(destination, response.locals.baseUrl);
   if (!path) throw new DavError(400, 'Destination must be under the WebDAV prefix');
   if (path.length === 0) throw new ForbiddenError('The mount root cannot be a destination.');

@@ -1,0 +1,122 @@
+/**
+ * 2.7: no global Content-Security-Policy from the proxy overrides AsterDrive's own: the panel's
+ * pages (sign-in, file browser, trash, a share page, an image preview) run without a single
+ * `securitypolicyviolation` event or CSP console error in a real browser.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, PANEL_PREFERENCES, test } from '../../fixtures/index.js';
+import { checks } from '../../helpers/checklist.js';
+import { entryOf } from '../../helpers/entry/entry.js';
+import { makePng } from '../../helpers/files/generate.js';
+import { FileBrowser } from '../../pages/file-browser.js';
+
+/** Records every CSP violation of the document (and its frames) before any page script runs. */
+const RECORD_VIOLATIONS = `(() => {
+  const seen = (window.__launchCsp = window.__launchCsp || []);
+  document.addEventListener('securitypolicyviolation', (e) => {
+    seen.push({ directive: e.effectiveDirective || e.violatedDirective, blocked: e.blockedURI, policy: (e.originalPolicy || '').slice(0, 300), source: e.sourceFile, line: e.lineNumber, disposition: e.disposition });
+  }, true);
+})();`;
+
+interface Seen {
+  page: string;
+  violations: { directive: string; blocked: string; policy: string; source?: string; disposition?: string }[];
+  consoleErrors: string[];
+  cspHeaders: string[];
+}
+
+async function watch(context: BrowserContext): Promise<void> {
+  await context.addInitScript(PANEL_PREFERENCES);
+  await context.addInitScript(RECORD_VIOLATIONS);
+}
+
+async function visit(page: Page, label: string, url: string, consoleErrors: string[]): Promise<Seen> {
+  consoleErrors.length = 0;
+  const res = await page.goto(url, { waitUntil: 'load' });
+  const cspHeaders = res ? ((await res.headersArray()).filter((h) => h.name.toLowerCase() === 'content-security-policy').map((h) => h.value) as string[]) : [];
+  // Give the app a moment to run its scripts, fetch its data and render.
+  await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
+  const violations = (await page
+    .evaluate(() => (window as unknown as { __launchCsp?: Seen['violations'] }).__launchCsp ?? [])
+    .catch(() => [])) as Seen['violations'];
+  return {
+    page: label,
+    violations,
+    consoleErrors: consoleErrors.filter((m) => /content security policy|refused to (load|execute|apply|connect|frame)/i.test(m)),
+    cspHeaders,
+  };
+}
+
+function collect(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text().slice(0, 300));
+  });
+  return errors;
+}
+
+function problems(all: Seen[]): string[] {
+  return all.flatMap((s) => [
+    ...s.violations.map((v) => `${s.page}: ${v.directive} blocked ${v.blocked || '(inline)'} under policy "${v.policy}"`),
+    ...s.consoleErrors.map((e) => `${s.page}: console: ${e}`),
+  ]);
+}
+
+test(
+  'the panel, a share page and an image preview run without CSP violations',
+  checks(['2.7'], '@own-data'),
+  async ({ browser, userContext, userApi, workFolder, owned, ns, run, evidence }) => {
+    const current = entryOf(run).current;
+    const name = ns.name('csp', 'png');
+    const image = await userApi.uploadBytes(name, await makePng(name), workFolder.id, 'image/png');
+    owned.file(userApi, image.id);
+    const share = await userApi.createShare({ type: 'file', id: image.id });
+    owned.share(userApi, share.id);
+
+    const seen: Seen[] = [];
+    const anonymous = await browser.newContext();
+    try {
+      await watch(anonymous);
+      const page = await anonymous.newPage();
+      const errors = collect(page);
+      seen.push(await visit(page, 'sign-in page /login', `${current}/login`, errors));
+      seen.push(await visit(page, `share page /s/${share.token}`, `${current}/s/${share.token}`, errors));
+    } finally {
+      await anonymous.close();
+    }
+
+    await watch(userContext);
+    const page = await userContext.newPage();
+    const errors = collect(page);
+    seen.push(await visit(page, 'file browser /', `${current}/`, errors));
+    seen.push(await visit(page, `folder /folder/${workFolder.id}`, `${current}/folder/${workFolder.id}`, errors));
+    seen.push(await visit(page, 'trash /trash', `${current}/trash`, errors));
+
+    const policies = [...new Set(seen.flatMap((s) => s.cspHeaders))];
+    const fix = `${
+      policies.length > 1 || seen.some((s) => s.cspHeaders.length > 1)
+        ? `the pages carry ${policies.length} different Content-Security-Policy headers (${policies.map((p) => `"${p.slice(0, 80)}"`).join(', ')}); `
+        : ''
+    }remove the proxy's global add_header Content-Security-Policy (AsterDrive sends the CSP its panel needs on HTML pages) or make it no stricter than AsterDrive's`;
+    const before = problems(seen);
+    await evidence('CSP while loading the pages', { policies, pages: seen });
+    expect(before, `CSP blocks parts of the panel: ${fix}`).toEqual([]);
+
+    await test.step('preview an image in the panel', async () => {
+      const browserPage = new FileBrowser(page);
+      await browserPage.openFolder(current, workFolder.id);
+      const dialog = await browserPage.preview(name);
+      await expect(dialog.getByRole('img', { name })).toBeVisible();
+      await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
+      const after = (await page.evaluate(() => (window as unknown as { __launchCsp?: Seen['violations'] }).__launchCsp ?? [])) as Seen['violations'];
+      const preview: Seen = {
+        page: `image preview of ${name}`,
+        violations: after,
+        consoleErrors: errors.filter((m) => /content security policy/i.test(m)),
+        cspHeaders: [],
+      };
+      await evidence('CSP during the image preview', preview);
+      expect(problems([preview]), `CSP blocks the image preview: ${fix}`).toEqual([]);
+    });
+  },
+);

@@ -1,0 +1,119 @@
+/**
+ * 3.1: auth.jwt_secret is fixed, not a temporary random value: a session made before a restart
+ * still works after it, and data/config.toml holds a non-empty secret.
+ *
+ * - ASTER_RESTART_CMD: restarts the deployment (run it where nothing else uses the target).
+ * - ASTER_DATA_DIR: reads <data dir>/config.toml (the secret is never shown).
+ * - Managed target: a private twin of the managed target (same binary and environment, its own
+ *   working directory) is set up, signed in to, restarted in place and asked again, so the run's
+ *   own target keeps serving the other checks.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '../../fixtures/index.js';
+import { Http } from '../../helpers/api/http.js';
+import * as S from '../../helpers/api/schemas.js';
+import { checks } from '../../helpers/checklist.js';
+import { loadConfig } from '../../helpers/config.js';
+import { freshLogin } from '../../helpers/entry/cookies.js';
+import { registerSecret } from '../../helpers/secrets.js';
+import { generatedPassword } from '../../helpers/target/provision.js';
+import { restartManaged, restartWithCommand, startTwin } from '../../helpers/target/restart.js';
+import { notChecked } from '../../helpers/verdict.js';
+
+const FIX =
+  'set a fixed [auth] jwt_secret in data/config.toml (a long random value, e.g. `openssl rand -hex 32`) on a persisted volume, or pass a fixed ASTER__AUTH__JWT_SECRET; a new value per start signs everybody out at every restart';
+
+/** The [auth] jwt_secret of a config.toml, or undefined. Never returned to messages. */
+function jwtSecretOf(file: string): string | undefined {
+  let section = '';
+  for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const line = raw.trim();
+    const sec = /^\[([^\]]+)\]$/.exec(line);
+    if (sec) section = sec[1].trim();
+    else if (section === 'auth') {
+      const kv = /^jwt_secret\s*=\s*"(.*)"\s*(#.*)?$/.exec(line) ?? /^jwt_secret\s*=\s*'(.*)'\s*(#.*)?$/.exec(line);
+      if (kv) return kv[1];
+    }
+  }
+  return undefined;
+}
+
+function checkConfigToml(dataDir: string): { file: string; present: boolean; length: number; placeholder: boolean } {
+  const file = path.join(dataDir, 'config.toml');
+  expect(existsSync(file), `${file} does not exist: is ${dataDir} the data directory (it holds config.toml)? Persist it on a volume`).toBe(true);
+  const secret = jwtSecretOf(file);
+  registerSecret(secret);
+  return { file, present: Boolean(secret), length: secret?.length ?? 0, placeholder: /^change-me/i.test(secret ?? '') };
+}
+
+async function me(baseURL: string, token: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${baseURL}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) });
+  return { status: res.status, text: (await res.text()).slice(0, 200) };
+}
+
+test('jwt_secret is fixed: a session made before a restart still works after it', checks(['3.1'], '@own-data', { restarts: true }), async ({ run, userCredentials, evidence }) => {
+  const env = loadConfig().env;
+  const found: Record<string, unknown> = {};
+
+  if (run.mode === 'managed') {
+    test.setTimeout(180_000);
+    const twin = await startTwin(env.ASTER_DRIVE_BIN);
+    try {
+      const creds = { identifier: 'ltjwt', password: generatedPassword() };
+      registerSecret(creds.password);
+      const anon = new Http(twin.baseURL);
+      await anon.call('POST', '/api/v1/auth/setup', S.UserInfo, { json: { username: creds.identifier, email: 'ltjwt@launch.test', password: creds.password } });
+      const login = await freshLogin(twin.baseURL, creds);
+      expect(login.status, `sign-in on the twin target answered ${login.status}`).toBe(200);
+      const token = String(login.cookies.get('aster_access')?.value);
+      const before = await me(twin.baseURL, token);
+      const restarted = await test.step('restart the target in place (same data directory and port)', () =>
+        restartManaged({ pid: twin.pid, workdir: twin.workdir, baseURL: twin.baseURL }, { binary: env.ASTER_DRIVE_BIN }));
+      twin.stop = restarted.stop; // stop the new process at the end
+      const after = await me(twin.baseURL, token);
+      found.restart = { target: 'private twin of the managed target', before: before.status, after: after.status, afterBody: after.text };
+      found.configToml = checkConfigToml(path.join(twin.workdir, 'data'));
+      await evidence('jwt_secret', found);
+      expect(before.status).toBe(200);
+      expect(after.status, `a session signed before the restart is refused after it (${after.status} ${after.text}): the JWT secret changed. ${FIX}`).toBe(200);
+    } finally {
+      await twin.stop();
+    }
+    const toml = found.configToml as ReturnType<typeof checkConfigToml>;
+    expect(toml.present && !toml.placeholder, `data/config.toml has no usable [auth] jwt_secret. ${FIX}`).toBe(true);
+    return;
+  }
+
+  if (!env.ASTER_RESTART_CMD && !env.ASTER_DATA_DIR) {
+    notChecked('ASTER_RESTART_CMD or ASTER_DATA_DIR', 'whether jwt_secret survives a restart cannot be seen from outside');
+  }
+  if (env.ASTER_DATA_DIR) {
+    const toml = checkConfigToml(env.ASTER_DATA_DIR);
+    found.configToml = toml;
+    expect(
+      toml.present,
+      `${toml.file} has no [auth] jwt_secret. AsterDrive writes a random one at start when the file is writable; if you pass ASTER__AUTH__JWT_SECRET instead, make sure it is fixed. ${FIX}`,
+    ).toBe(true);
+    expect(toml.placeholder, `${toml.file} still holds the example jwt_secret ("change-me…"): anyone who read the example can forge sessions. ${FIX}`).toBe(
+      false,
+    );
+    expect(toml.length, `the jwt_secret in ${toml.file} is only ${toml.length} characters; use at least 32 random characters`).toBeGreaterThanOrEqual(32);
+  }
+  if (env.ASTER_RESTART_CMD) {
+    test.setTimeout(420_000);
+    const login = await freshLogin(run.baseURL, userCredentials);
+    expect(login.status, `sign-in answered ${login.status}`).toBe(200);
+    const token = String(login.cookies.get('aster_access')?.value);
+    const before = await me(run.baseURL, token);
+    const restart = await test.step('restart with ASTER_RESTART_CMD', () => restartWithCommand(String(env.ASTER_RESTART_CMD), run.baseURL));
+    const after = await me(run.baseURL, token);
+    found.restart = { before: before.status, after: after.status, afterBody: after.text, seconds: restart.seconds };
+    await evidence('jwt_secret', found);
+    expect(before.status).toBe(200);
+    expect(
+      after.status,
+      `a session signed before the restart is refused after it (${after.status} ${after.text}): the JWT secret changed at restart. ${FIX}`,
+    ).toBe(200);
+  } else await evidence('jwt_secret', found);
+});
