@@ -70,8 +70,10 @@ async function dropLocks(response: AuthResponse, locks: VfsLock[]): Promise<void
 function checkDestinationHeader(request: Request, response: AuthResponse, destination: URL | undefined, overwrite?: string): void {
   if (overwrite != null && overwrite !== 'T' && overwrite !== 'F') throw new BadRequestError('Overwrite must be T or F.');
   if (!destination) return;
-  // The request's own origin as AsterDrive sees it (X-Forwarded-Proto/Host honoured, core §9.4).
-  if (destination.origin !== new URL(ownOrigin(request)).origin) throw new BadGatewayError('Cross-server destinations are not supported.');
+  // An absolute path is always on this server; a full URL must name the request's own origin as
+  // AsterDrive sees it (X-Forwarded-Proto/Host honoured, core §9.4).
+  const raw = String(request.headers.destination ?? '');
+  if (!raw.startsWith('/') && destination.origin !== new URL(ownOrigin(request)).origin) throw new BadGatewayError('Cross-server destinations are not supported.');
   const path = urlToSegments(destination, response.locals.baseUrl);
   if (!path) throw new DavError(400, 'Destination must be under the WebDAV prefix');
   if (path.length === 0) throw new ForbiddenError('The mount root cannot be a destination.');
