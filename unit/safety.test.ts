@@ -4,8 +4,9 @@
  * unchanged. The "deployment" is the stand-in started with `npm run standin` and provisioned
  * through the API like an operator would.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -23,8 +24,20 @@ test.describe.configure({ mode: 'serial', timeout: 600_000 });
 let server: ChildProcess;
 let baseURL: string;
 let workdir: string;
+let stopping = false;
 const admin = { identifier: 'opsadmin', password: generatedPassword() };
 const user = { identifier: 'opsuser', password: generatedPassword() };
+
+/**
+ * Runs a command without blocking the event loop: a blocked loop cannot retire idle keep-alive
+ * sockets, and the next request on a socket the server already closed fails.
+ */
+async function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeout = 400_000): Promise<{ status: number; stdout: string; stderr: string }> {
+  return promisify(execFile)(cmd, args, { cwd: ROOT, env, timeout, maxBuffer: 64 * 1024 * 1024 }).then(
+    (r) => ({ status: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({ status: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
+  );
+}
 
 function suiteEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -66,11 +79,15 @@ test.beforeAll(async () => {
   workdir = mkdtempSync(path.join(os.tmpdir(), 'ops-deployment-'));
   const port = await freePort();
   baseURL = `http://127.0.0.1:${port}`;
+  const log = openSync(path.join(workdir, 'standin.log'), 'a');
   server = spawn('npm', ['--prefix', ROOT, 'run', 'standin'], {
     cwd: workdir,
     env: { ...process.env, ASTER__SERVER__PORT: String(port), STANDIN_FEATURES: 'metrics' },
-    stdio: 'ignore',
+    stdio: ['ignore', log, log],
     detached: true,
+  });
+  server.once('exit', (code, signal) => {
+    if (!stopping) console.error(`the stand-in exited (${signal ?? code}); log: ${readFileSync(path.join(workdir, 'standin.log'), 'utf8').slice(-3000)}`);
   });
   await waitFor('the stand-in', async () => ((await fetch(`${baseURL}/health/ready`).catch(() => null))?.ok ? true : undefined), { timeoutMs: 60_000 });
   // Provisioned like an operator: first admin, default storage, an ordinary user.
@@ -98,6 +115,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  stopping = true;
   if (server?.pid) process.kill(-server.pid, 'SIGTERM');
   if (workdir) rmSync(workdir, { recursive: true, force: true });
 });
@@ -105,14 +123,13 @@ test.afterAll(async () => {
 test('a read-only run against a deployment writes nothing', async () => {
   const before = await snapshot();
   const out = path.join(workdir, 'ro');
-  const r = spawnSync('npx', ['playwright', 'test', '--project', 'api', '--output', `${out}/results`], {
-    cwd: ROOT,
-    env: suiteEnv({ ASTER_READONLY: '1', ASTER_REPORTS_DIR: `${out}/reports`, PLAYWRIGHT_HTML_OUTPUT_DIR: `${out}/html` }),
-    encoding: 'utf8',
-    timeout: 400_000,
-  });
+  const r = await sh(
+    'npx',
+    ['playwright', 'test', '--project', 'api', '--output', `${out}/results`],
+    suiteEnv({ ASTER_READONLY: '1', ASTER_REPORTS_DIR: `${out}/reports`, PLAYWRIGHT_HTML_OUTPUT_DIR: `${out}/html` }),
+  );
   expect(r.stdout, r.stderr).toContain('read-only');
-  const report = JSON.parse(spawnSync('cat', [`${out}/reports/launch-report.json`], { encoding: 'utf8' }).stdout) as {
+  const report = JSON.parse(readFileSync(`${out}/reports/launch-report.json`, 'utf8')) as {
     sections: { items: { status: string; reason?: string }[] }[];
   };
   const readOnlyItems = report.sections.flatMap((s) => s.items).filter((i) => i.reason?.includes('read-only run'));
@@ -138,11 +155,11 @@ test('a run killed half way leaves nothing that `npm run cleanup` does not remov
   const exited = new Promise((r) => run.once('exit', r));
   process.kill(-(run.pid ?? 0), 'SIGKILL');
   await exited;
-  const dry = spawnSync('npm', ['run', '--silent', 'cleanup', '--', '--dry-run'], { cwd: ROOT, env: suiteEnv(), encoding: 'utf8' });
+  const dry = await sh('npm', ['run', '--silent', 'cleanup', '--', '--dry-run'], suiteEnv());
   expect(dry.stdout, 'the dry run lists the interrupted run’s data').toMatch(/Would remove \d+ leftover/);
-  const clean = spawnSync('npm', ['run', '--silent', 'cleanup'], { cwd: ROOT, env: suiteEnv(), encoding: 'utf8' });
+  const clean = await sh('npm', ['run', '--silent', 'cleanup'], suiteEnv());
   expect(clean.status, clean.stdout + clean.stderr).toBe(0);
   expect(await snapshot(), 'after cleanup the deployment is as it was, settings included').toEqual(before);
-  const again = spawnSync('npm', ['run', '--silent', 'cleanup', '--', '--dry-run'], { cwd: ROOT, env: suiteEnv(), encoding: 'utf8' });
+  const again = await sh('npm', ['run', '--silent', 'cleanup', '--', '--dry-run'], suiteEnv());
   expect(again.stdout).toContain('No leftovers');
 });
