@@ -3,7 +3,7 @@
  * checklist items that must turn FAIL. `npm run faults` runs them; a unit test refuses a checked
  * item that no fault proves.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AsterClient } from '../helpers/api/aster.js';
@@ -218,8 +218,10 @@ export const FAULTS: Fault[] = [
     description: 'the SMTP server address is wrong (mail is never delivered)',
     induction: 'setting',
     afterProvision: setting('mail_smtp_port', '2'),
-    runs: ['5.1', '5.2'],
-    fails: ['5.1', '5.2'],
+    // In file order (one worker) the failed test mail of 5.1 is on record when 11.3 reads the audit log.
+    runs: ['5.1', '5.2', '11.3'],
+    fails: ['5.1', '5.2', '11.3'],
+    serial: true,
   },
   {
     name: 'reset-cooldown-off',
@@ -269,6 +271,25 @@ export const FAULTS: Fault[] = [
       editWopiApps(admin, (app) => ({ ...app, config: { ...(app.config as Record<string, unknown>), discovery_url: 'http://127.0.0.1:9/hosting/discovery' } })),
     runs: ['6.5', '6.6', '6.7', '6.8', '6.9', '6.10'],
     fails: ['6.5', '6.7', '6.8', '6.9', '6.10'],
+  },
+  {
+    name: 'health-not-routed',
+    description: 'the proxy does not route /health and /health/ready to AsterDrive',
+    induction: 'proxy',
+    proxy: ['block-health'],
+    runs: ['10.1', '10.2'],
+    fails: ['10.1', '10.2'],
+  },
+  {
+    name: 'task-runner-stalled',
+    description: 'background tasks are queued but never run (a stuck task runner)',
+    induction: 'start-option',
+    targetEnv: { STANDIN_FAULTS: 'stalled-tasks' },
+    // Tasks must wait longer than the expectation; 0 minutes makes a stalled queue visible at once.
+    env: { ASTER_EXPECT_MAX_TASK_WAIT_MIN: '0' },
+    runs: ['10.11', '11.4'],
+    fails: ['10.11', '11.4'],
+    serial: true,
   },
   {
     name: 'no-https-redirect',
@@ -373,6 +394,83 @@ export const FAULTS: Fault[] = [
     env: { ASTER_EXPECT_VERSION: '9.9.9' },
     runs: ['12.1'],
     fails: ['12.1'],
+  },
+  {
+    name: 'config-not-persisted',
+    description: 'data/config.toml is not on the volume: it is written anew with fresh secrets at every start',
+    induction: 'start-option',
+    targetEnv: { STANDIN_FAULTS: 'ephemeral-config' },
+    runs: ['1.1', '1.2', '1.3'],
+    fails: ['1.1'],
+  },
+  {
+    name: 'database-not-persisted',
+    description: 'the database file is not on the volume (a tmpfs, a path outside /data): it is empty after every restart',
+    induction: 'start-option',
+    targetEnv: { STANDIN_FAULTS: 'ephemeral-database' },
+    runs: ['1.2'],
+    fails: ['1.2'],
+  },
+  {
+    name: 'uploads-not-persisted',
+    description: 'the default local storage directory (data/uploads) is not on the volume: objects vanish at every restart',
+    induction: 'start-option',
+    targetEnv: { STANDIN_FAULTS: 'ephemeral-uploads' },
+    runs: ['1.2', '1.3', '1.4'],
+    fails: ['1.3'],
+  },
+  {
+    name: 'extra-policy-dir-not-persisted',
+    description: "an extra local storage policy's directory is not mounted: its objects vanish at every restart",
+    induction: 'start-option',
+    targetEnv: { STANDIN_FAULTS: 'ephemeral-extra-policy-dirs' },
+    runs: ['1.3', '1.4'],
+    fails: ['1.4'],
+  },
+  {
+    name: 'no-data-volume',
+    description: 'the container runs without a volume on /data: config, database and objects are gone after every restart',
+    induction: 'start-option',
+    targetEnv: { STANDIN_FAULTS: 'ephemeral-data' },
+    runs: ['1.1', '1.2', '1.3', '7.3'],
+    fails: ['1.1', '1.2', '1.3', '7.3'],
+  },
+  {
+    name: 'config-world-readable',
+    description: "the operator's data/config.toml is world-readable (0644), exposing jwt_secret and the other secrets",
+    induction: 'data-dir',
+    beforeStart: (workdir) => {
+      // The server fills in the missing secrets at start and keeps the file's mode.
+      mkdirSync(path.join(workdir, 'data'), { recursive: true });
+      const file = path.join(workdir, 'data', 'config.toml');
+      writeFileSync(file, '# written by the operator\n[auth]\n');
+      chmodSync(file, 0o644);
+    },
+    runs: ['1.7', '11.7'],
+    fails: ['1.7'],
+  },
+  {
+    name: 'restore-without-objects',
+    description: 'a restored instance comes up without its file objects (the local storage directory is not on the restored volume)',
+    induction: 'start-option',
+    targetEnv: { STANDIN_FAULTS: 'ephemeral-uploads' },
+    runs: ['7.3'],
+    fails: ['7.3'],
+  },
+  {
+    name: 'stale-upload-temp',
+    description: 'interrupted uploads leave temp files in data/.uploads that are never cleaned up',
+    induction: 'data-dir',
+    beforeStart: (workdir) => {
+      const dir = path.join(workdir, 'data', '.uploads');
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, 'lt-stale-upload.part');
+      writeFileSync(file, Buffer.alloc(64 * 1024));
+      const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000);
+      utimesSync(file, twoDaysAgo, twoDaysAgo);
+    },
+    runs: ['1.7', '11.7'],
+    fails: ['11.7'],
   },
 ];
 

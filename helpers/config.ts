@@ -89,6 +89,12 @@ export const VARIABLES = {
     doc: 'shell command that runs aster_drive doctor',
   },
   ASTER_DATA_DIR: { schema: nonEmpty, example: '/srv/asterdrive/data', doc: 'the data directory, when the suite runs on the same host' },
+  ASTER_BACKUP_CMD: { schema: nonEmpty, example: '/usr/local/bin/asterdrive-backup', doc: 'shell command that makes a backup of the deployment' },
+  ASTER_RESTORE_CMD: {
+    schema: nonEmpty,
+    example: '/usr/local/bin/asterdrive-restore --latest',
+    doc: 'shell command that restores the last backup and leaves the server running',
+  },
   // Mail
   MAILPIT_URL: { schema: httpUrl('the Mailpit web/API origin'), example: 'http://127.0.0.1:8025', doc: 'Mailpit API that receives the deployment mail' },
   MAILPIT_USER: { schema: nonEmpty, example: 'qa', doc: 'Mailpit basic-auth user' },
@@ -150,6 +156,12 @@ export const VARIABLES = {
     schema: z.string().trim().regex(/^\d+$/, 'must be a whole number (0 = unlimited)').transform(Number),
     example: '10240',
     doc: 'default_storage_quota in MiB (0 = unlimited)',
+  },
+  ASTER_EXPECT_MAX_TEMP_MB: { schema: positiveInt, example: '1024', doc: 'largest size of data/.tmp plus data/.uploads, MiB' },
+  ASTER_EXPECT_MAX_TASK_WAIT_MIN: {
+    schema: z.string().trim().regex(/^\d+$/, 'must be a whole number of minutes').transform(Number),
+    example: '10',
+    doc: 'longest a thumbnail or extraction task may wait before it counts as piling up',
   },
   ASTER_EXPECT_WEBDAV_PREFIX: { schema: z.string().regex(/^\/[^\s]*$/, 'must start with /'), example: '/webdav', doc: 'WebDAV prefix the proxy forwards' },
 } satisfies Record<string, VarSpec>;

@@ -34,7 +34,9 @@ export const PROXY_FAULTS = [
   'block-share',
   'block-preview',
   'public-metrics',
+  'block-health',
   'idle-timeout-5s',
+  'rate-limit-proxy',
 ] as const;
 
 export type ProxyFault = (typeof PROXY_FAULTS)[number];
@@ -46,6 +48,14 @@ export const GLOBAL_CSP = "default-src 'none'";
 export const BODY_LIMIT = 1024 * 1024;
 export const IDLE_TIMEOUT_MS = 5_000;
 export const TOTAL_TIMEOUT_MS = 10_000;
+/**
+ * `rate-limit-proxy`: nginx's `limit_req_zone $binary_remote_addr rate=50r/s; limit_req burst=20 nodelay;`
+ * in the AsterDrive location: per client address, 20 requests at once and 50 a second after that,
+ * then a plain-text 503. Sequential traffic (the rest of the suite) passes; a panel-sized burst
+ * of parallel reads, or a fast probe, does not.
+ */
+export const PROXY_RATE_PER_SECOND = 50;
+export const PROXY_RATE_BURST = 20;
 
 const WEBDAV_ONLY_METHODS = new Set(['PROPFIND', 'PROPPATCH', 'MKCOL', 'MOVE', 'COPY', 'LOCK', 'UNLOCK']);
 const HOP_BY_HOP = new Set([
@@ -193,6 +203,17 @@ export async function startEntryProxy(opts: EntryProxyOptions): Promise<EntryPro
 
   let httpsPort = 0;
 
+  /** `rate-limit-proxy`: nginx limit_req accounting (excess requests, leaking at the rate), per client address. */
+  const limitReq = new Map<string, { excess: number; at: number }>();
+  const overBudget = (client: string): boolean => {
+    const now = Date.now();
+    const prev = limitReq.get(client);
+    const excess = prev ? Math.max(0, prev.excess - ((now - prev.at) / 1000) * PROXY_RATE_PER_SECOND) + 1 : 0;
+    if (excess > PROXY_RATE_BURST) return true;
+    limitReq.set(client, { excess, at: now });
+    return false;
+  };
+
   /** A response made by the proxy itself, like nginx's error pages: plain text, its own Server header. */
   const reply = (res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}, secure = false) => {
     if (res.headersSent) {
@@ -217,6 +238,10 @@ export async function startEntryProxy(opts: EntryProxyOptions): Promise<EntryPro
     const pathname = url.split('?')[0] ?? '/';
     const method = (req.method ?? 'GET').toUpperCase();
 
+    if (has('rate-limit-proxy') && overBudget(req.socket.remoteAddress ?? '')) {
+      req.resume();
+      return reply(res, 503, 'Service Temporarily Unavailable (limit_req: too many requests from this address)', {}, secure);
+    }
     // Rules an operator writes in the server block, checked before anything reaches the app.
     if ((pathname === '/health/metrics' || pathname.startsWith('/health/metrics/')) && !has('public-metrics')) {
       return reply(res, 404, 'Not Found (internal endpoint; scrape it on the internal address)', {}, secure);
@@ -226,6 +251,7 @@ export async function startEntryProxy(opts: EntryProxyOptions): Promise<EntryPro
     if (has('block-wopi') && pathname.startsWith('/api/v1/wopi/')) return reply(res, 403, 'Forbidden', {}, secure);
     if (has('block-share') && (pathname.startsWith('/s/') || pathname.startsWith('/api/v1/s/'))) return reply(res, 403, 'Forbidden', {}, secure);
     if (has('block-preview') && isPreviewPath(pathname)) return reply(res, 403, 'Forbidden', {}, secure);
+    if (has('block-health') && (pathname === '/health' || pathname === '/health/ready')) return reply(res, 404, 'Not Found', {}, secure);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (has('body-limit-1m') && declared > BODY_LIMIT) {
       req.resume();

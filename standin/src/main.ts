@@ -1,13 +1,19 @@
 import { createStandin } from './app.js';
 import { loadStaticConfig } from './config.js';
 import { runDoctor } from './doctor.js';
+import { wipeAfterOpen, wipeBeforeStart } from './ephemeral.js';
 import { VERSION } from './services/system.js';
 
 async function serve(): Promise<void> {
+  // Start-up faults (ephemeral-*) drop state before anything reads it, like a missing volume.
+  const wiped = wipeBeforeStart(process.cwd());
   const cfg = loadStaticConfig();
   const faults = [...cfg.faults];
   console.log(`[standin] active faults: ${faults.length ? faults.join(', ') : 'none'}`);
-  const { app, close } = await createStandin({ config: cfg });
+  if (wiped.length) console.log(`[standin] not persisted across the restart: ${wiped.join(', ')}`);
+  const { app, ctx, close } = await createStandin({ config: cfg });
+  const wipedDirs = wipeAfterOpen(ctx);
+  if (wipedDirs.length) console.log(`[standin] extra policy directories not persisted: ${wipedDirs.join(', ')}`);
   const server = app.listen(cfg.port, cfg.host, () => {
     console.log(`[standin] AsterDrive ${VERSION} stand-in listening on http://${cfg.host}:${cfg.port} (data: ${cfg.dataDir})`);
   });

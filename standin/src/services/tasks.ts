@@ -59,6 +59,8 @@ export class TaskRunner {
   }
 
   private async run(id: number): Promise<void> {
+    // Fault `stalled-tasks`: the worker never picks anything up (a dead task runner).
+    if (this.ctx.cfg.faults.has('stalled-tasks')) return;
     if (this.running.has(id)) return;
     const store = this.ctx.store;
     const t = store.state.tasks.find((x) => x.id === id);
