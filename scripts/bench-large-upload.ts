@@ -23,12 +23,23 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   try {
     const admin = { identifier: 'benchadmin', password: generatedPassword() };
-    await new Http(target.baseURL).call('POST', '/api/v1/auth/setup', S.UserInfo, { json: { username: admin.identifier, email: 'b@launch.test', password: admin.password } });
+    await new Http(target.baseURL).call('POST', '/api/v1/auth/setup', S.UserInfo, {
+      json: { username: admin.identifier, email: 'b@launch.test', password: admin.password },
+    });
     const api = await AsterClient.signIn(target.baseURL, admin);
     await api.call('POST', '/api/v1/admin/policies', z.unknown(), {
       json: {
         name: 'Local',
-        connection: { connector_config: { format_version: 1, connector_id: 'asterdrive.storage.local', schema_version: 1, values: { base_path: './data/uploads', content_dedup: false } }, behavior: {}, credential: { mode: 'none' } },
+        connection: {
+          connector_config: {
+            format_version: 1,
+            connector_id: 'asterdrive.storage.local',
+            schema_version: 1,
+            values: { base_path: './data/uploads', content_dedup: false },
+          },
+          behavior: {},
+          credential: { mode: 'none' },
+        },
         is_default: true,
       },
     });
@@ -50,7 +61,9 @@ async function main(): Promise<void> {
       if (got.sha256 !== sent) throw new Error(`hash mismatch at ${mb} MiB`);
       rmSync(file);
       await api.deleteFile(up.id);
-      console.log(`| ${mb} MiB | ${((peak - base) / MiB).toFixed(1)} MiB (baseline ${(base / MiB).toFixed(0)} MiB) | ${((Date.now() - t0) / 1000).toFixed(1)} s |`);
+      console.log(
+        `| ${mb} MiB | ${((peak - base) / MiB).toFixed(1)} MiB (baseline ${(base / MiB).toFixed(0)} MiB) | ${((Date.now() - t0) / 1000).toFixed(1)} s |`,
+      );
     }
   } finally {
     await target.stop();

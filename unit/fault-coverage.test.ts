@@ -2,9 +2,11 @@
  * A check that cannot fail gives false confidence: every checklist item the suite checks must be
  * turned FAIL by at least one fault of the fault matrix (or be listed in faults/exempt.ts with why).
  */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { FAULTS } from '../faults/catalogue.js';
 import { NO_FAULT } from '../faults/exempt.js';
+import { coverageTable } from '../faults/table.js';
 import { findItem } from '../helpers/checklist.js';
 import { listSuite } from './support/list-suite.js';
 
@@ -31,4 +33,9 @@ test('exemptions are for checked items only and say why', () => {
     expect(findItem(id), id).toBeDefined();
     expect(why.length).toBeGreaterThan(20);
   }
+});
+
+test('the README shows the current fault coverage table', () => {
+  const checked = new Set(listSuite().flatMap((t) => t.annotations.filter((a) => a.type === 'checklist').map((a) => String(a.description))));
+  expect(readFileSync('README.md', 'utf8'), 'run `npx tsx scripts/fault-table.ts` to refresh the README').toContain(coverageTable(checked));
 });

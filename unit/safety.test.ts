@@ -35,7 +35,11 @@ const user = { identifier: 'opsuser', password: generatedPassword() };
 async function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeout = 400_000): Promise<{ status: number; stdout: string; stderr: string }> {
   return promisify(execFile)(cmd, args, { cwd: ROOT, env, timeout, maxBuffer: 64 * 1024 * 1024 }).then(
     (r) => ({ status: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code?: number; stdout?: string; stderr?: string }) => ({ status: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({
+      status: typeof e.code === 'number' ? e.code : 1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? '',
+    }),
   );
 }
 

@@ -29,4 +29,3 @@ export function listSuite(): ListedTest[] {
   for (const s of (JSON.parse(out) as { suites: S[] }).suites) walk(s);
   return tests.filter((t) => t.project !== 'setup' && t.project !== 'teardown');
 }
-
