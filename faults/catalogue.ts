@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AsterClient } from '../helpers/api/aster.js';
+import { previewAppRegistry } from '../helpers/wopi/app.js';
 import type { Fault } from './types.js';
 
 const setting = (key: string, value: string | string[]) => async (admin: AsterClient) => {
@@ -476,8 +477,8 @@ export const FAULTS: Fault[] = [
 
 /** Rewrites every WOPI app of the preview-app registry through the admin API. */
 async function editWopiApps(admin: AsterClient, edit: (app: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
-  const registry = JSON.parse(String((await admin.getConfig('frontend_preview_apps_json')).value)) as { apps: Record<string, unknown>[] };
-  registry.apps = registry.apps.map((a) => (a.provider === 'wopi' ? edit(a) : a));
+  const registry = await previewAppRegistry(admin);
+  registry.apps = registry.apps.map((a) => (a.provider === 'wopi' ? (edit(a) as typeof a) : a));
   await admin.setConfig('frontend_preview_apps_json', JSON.stringify(registry));
 }
 

@@ -6,14 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
-import { AsterClient } from '../helpers/api/aster.js';
-import { Http } from '../helpers/api/http.js';
-import * as S from '../helpers/api/schemas.js';
 import { writeRandomFile } from '../helpers/files/generate.js';
 import { sha256OfResponse } from '../helpers/files/hash.js';
 import { startManagedTarget } from '../helpers/target/managed.js';
-import { generatedPassword } from '../helpers/target/provision.js';
+import { bootstrapFresh, generatedPassword } from '../helpers/target/provision.js';
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const MiB = 1024 * 1024;
@@ -22,27 +18,7 @@ async function main(): Promise<void> {
   const target = await startManagedTarget({ env: { STANDIN_FAULTS: 'slow-auth-off' } });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   try {
-    const admin = { identifier: 'benchadmin', password: generatedPassword() };
-    await new Http(target.baseURL).call('POST', '/api/v1/auth/setup', S.UserInfo, {
-      json: { username: admin.identifier, email: 'b@launch.test', password: admin.password },
-    });
-    const api = await AsterClient.signIn(target.baseURL, admin);
-    await api.call('POST', '/api/v1/admin/policies', z.unknown(), {
-      json: {
-        name: 'Local',
-        connection: {
-          connector_config: {
-            format_version: 1,
-            connector_id: 'asterdrive.storage.local',
-            schema_version: 1,
-            values: { base_path: './data/uploads', content_dedup: false },
-          },
-          behavior: {},
-          credential: { mode: 'none' },
-        },
-        is_default: true,
-      },
-    });
+    const api = await bootstrapFresh(target.baseURL, { identifier: 'benchadmin', password: generatedPassword() });
     console.log('| size | peak RSS growth (test process) | generate + upload + download |');
     console.log('| --- | --- | --- |');
     for (const mb of sizes.length ? sizes : [64, 512]) {

@@ -12,10 +12,8 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { z } from 'zod';
 import { AsterClient } from '../helpers/api/aster.js';
-import { Http } from '../helpers/api/http.js';
-import * as S from '../helpers/api/schemas.js';
 import { freePort } from '../helpers/target/free-port.js';
-import { generatedPassword } from '../helpers/target/provision.js';
+import { bootstrapFresh, generatedPassword } from '../helpers/target/provision.js';
 import { waitFor } from '../helpers/target/wait.js';
 
 const ROOT = process.cwd();
@@ -95,25 +93,7 @@ test.beforeAll(async () => {
   });
   await waitFor('the stand-in', async () => ((await fetch(`${baseURL}/health/ready`).catch(() => null))?.ok ? true : undefined), { timeoutMs: 60_000 });
   // Provisioned like an operator: first admin, default storage, an ordinary user.
-  const anon = new Http(baseURL);
-  await anon.call('POST', '/api/v1/auth/setup', S.UserInfo, { json: { username: admin.identifier, email: 'ops@launch.test', password: admin.password } });
-  const a = await AsterClient.signIn(baseURL, admin);
-  await a.call('POST', '/api/v1/admin/policies', S.StoragePolicy, {
-    json: {
-      name: 'Local',
-      connection: {
-        connector_config: {
-          format_version: 1,
-          connector_id: 'asterdrive.storage.local',
-          schema_version: 1,
-          values: { base_path: './data/uploads', content_dedup: false },
-        },
-        behavior: {},
-        credential: { mode: 'none' },
-      },
-      is_default: true,
-    },
-  });
+  const a = await bootstrapFresh(baseURL, admin, 'ops@launch.test');
   await a.call('POST', '/api/v1/admin/users', z.unknown(), { json: { username: user.identifier, email: 'opsuser@launch.test', password: user.password } });
   await a.createFolder('Existing team data');
 });

@@ -9,13 +9,15 @@ import { activeFault } from '../../faults/active.js';
 import { AsterClient, type Credentials } from '../api/aster.js';
 import { Http } from '../api/http.js';
 import * as S from '../api/schemas.js';
+import { previewAppRegistry } from '../wopi/app.js';
 import type { RunState } from './run-state.js';
 
 export function generatedPassword(): string {
   return `Lt-${randomBytes(18).toString('base64url')}`;
 }
 
-const LOCAL_POLICY = {
+/** A default local storage policy, as the storage setup wizard creates it (core §2.4). */
+export const LOCAL_POLICY = {
   name: 'Launch suite local storage',
   connection: {
     connector_config: {
@@ -31,6 +33,17 @@ const LOCAL_POLICY = {
   chunk_size: 5 * 1024 * 1024,
   is_default: true,
 };
+
+/**
+ * The two steps every fresh AsterDrive needs (core gotcha 3): the first admin through setup, then a
+ * default local storage policy. Returns the signed-in admin.
+ */
+export async function bootstrapFresh(baseURL: string, admin: Credentials, email = `${admin.identifier}@launch.test`): Promise<AsterClient> {
+  await new Http(baseURL).call('POST', '/api/v1/auth/setup', S.UserInfo, { json: { username: admin.identifier, email, password: admin.password } });
+  const client = await AsterClient.signIn(baseURL, admin);
+  await client.call('POST', '/api/v1/admin/policies', S.StoragePolicy, { json: LOCAL_POLICY });
+  return client;
+}
 
 export async function provisionManaged(state: RunState): Promise<RunState> {
   const anon = new Http(state.baseURL);
@@ -80,9 +93,7 @@ export async function provisionManaged(state: RunState): Promise<RunState> {
     await admin.call('POST', '/api/v1/admin/config/frontend_preview_apps_json/action', z.unknown(), {
       json: { action: 'build_wopi_discovery_preview_config', discovery_url: wopi.discoveryUrl },
     });
-    const registry = JSON.parse(String((await admin.getConfig('frontend_preview_apps_json')).value)) as {
-      apps: { key: string; provider: string; extensions: string[] }[];
-    };
+    const registry = await previewAppRegistry(admin);
     const apps: Record<string, string> = {};
     for (const app of registry.apps.filter((a) => a.provider === 'wopi')) for (const ext of app.extensions) apps[ext] ??= app.key;
     if (!apps.docx) throw new Error('The WOPI discovery import created no app for docx');

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { AsterClient } from '../api/aster.js';
 import type { RunState } from '../target/run-state.js';
 
-const Registry = z.object({
+/** The preview-app registry (`frontend_preview_apps_json`, integrations §2.1). */
+export const Registry = z.object({
   apps: z.array(
     z
       .object({
@@ -21,10 +22,15 @@ const Registry = z.object({
   ),
 });
 
+/** Reads the instance's preview-app registry through the admin API. */
+export async function previewAppRegistry(admin: AsterClient): Promise<z.output<typeof Registry>> {
+  return Registry.parse(JSON.parse(String((await admin.getConfig('frontend_preview_apps_json')).value)));
+}
+
 export type WopiApp = { key: string; discoveryUrl?: string; proofKey: boolean } | { problem: string; variable: string; reason: 'no-app' | 'proof-key' };
 
 export async function wopiAppFor(run: RunState, admin: AsterClient, ext: string): Promise<WopiApp> {
-  const registry = Registry.parse(JSON.parse(String((await admin.getConfig('frontend_preview_apps_json')).value)));
+  const registry = await previewAppRegistry(admin);
   const wanted = run.wopi?.apps[ext];
   const app = registry.apps.find((a) => a.provider === 'wopi' && a.enabled !== false && (wanted ? a.key === wanted : a.extensions.includes(ext)));
   if (!app) {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { expect, test } from '../../fixtures/index.js';
 import type { AsterClient } from '../../helpers/api/aster.js';
 import { checks } from '../../helpers/checklist.js';
@@ -6,26 +5,13 @@ import { makeOffice, type OfficeKind } from '../../helpers/files/generate.js';
 import { sha256, sha256OfResponse } from '../../helpers/files/hash.js';
 import type { RunState } from '../../helpers/target/run-state.js';
 import { notApplicable, notChecked } from '../../helpers/verdict.js';
-import { appLabel, publicPreviewApps, wopiAppFor, wopiAppInPanel } from '../../helpers/wopi/app.js';
+import { appLabel, previewAppRegistry, publicPreviewApps, Registry, wopiAppFor, wopiAppInPanel } from '../../helpers/wopi/app.js';
 import { WopiSession } from '../../helpers/wopi/client.js';
 import { actionsFor, type Discovery, parseDiscovery } from '../../helpers/wopi/discovery.js';
 import { describeCalls, fileInfoOf, type HostCall, launchSession, officeEditAndSave, recordCall, uploadOfficeFile } from '../../helpers/wopi/office-session.js';
 
 const KINDS: OfficeKind[] = ['docx', 'xlsx', 'pptx'];
 
-const Registry = z.object({
-  apps: z.array(
-    z
-      .object({
-        key: z.string(),
-        provider: z.string(),
-        enabled: z.boolean().optional(),
-        extensions: z.array(z.string()),
-        config: z.record(z.string(), z.unknown()).optional(),
-      })
-      .passthrough(),
-  ),
-});
 
 const withoutToken = (url: string) => url.replace(/access_token=[^&]+/g, 'access_token=[REDACTED]');
 
@@ -83,7 +69,7 @@ test(
 
 test('Preview Applications offers an enabled Office opener for docx, xlsx and pptx', checks(['6.6'], '@readonly'), async ({ run, adminApi, evidence }) => {
   const apps = await publicPreviewApps(run.baseURL);
-  const registry = Registry.parse(JSON.parse(String((await adminApi.getConfig('frontend_preview_apps_json')).value)));
+  const registry = await previewAppRegistry(adminApi);
   const configured = registry.apps.filter((a) => a.provider === 'wopi');
   const offered = Object.fromEntries(KINDS.map((ext) => [ext, wopiAppInPanel(run, apps, ext)]));
   await evidence('preview apps', {

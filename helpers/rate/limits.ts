@@ -1,0 +1,80 @@
+/**
+ * AsterDrive's rate-limit tiers (core §8) as the suite probes them, and the limits the suite gives
+ * a managed target.
+ *
+ * AsterDrive keeps one token bucket per tier and client IP: `burst_size` tokens, one more every
+ * `seconds_per_request`. Its defaults are small (auth 5, public 30, api 120, write 10) and the
+ * whole feature is off unless `[rate_limit] enabled = true`.
+ */
+
+export type Tier = 'auth' | 'public' | 'api' | 'write';
+
+/** AsterDrive's defaults (`src/config/schema.rs`): [seconds_per_request, burst_size]. */
+export const ASTER_DEFAULTS: Record<Tier, { secondsPerRequest: number; burstSize: number }> = {
+  auth: { secondsPerRequest: 2, burstSize: 5 },
+  public: { secondsPerRequest: 1, burstSize: 30 },
+  api: { secondsPerRequest: 1, burstSize: 120 },
+  write: { secondsPerRequest: 2, burstSize: 10 },
+};
+
+/**
+ * The limits of a managed target: ON, as an internet-facing launch should be, but with bursts large
+ * enough that the suite's own parallel traffic (every worker's sign-ins, uploads, listings, admin
+ * reads) never trips them. Measured on a whole run (2 workers, 79 checks, all from one client IP
+ * because the entry proxy is the only peer): auth 77 requests in 75 s (a burst of 15 needed at
+ * 1 s/request), public 8, api 424 (355 needed at 1 s/request), write 109 (74 needed at 1 s/request).
+ * Each burst below holds the whole run's traffic of its tier even without any refill, with room for
+ * more checks and workers, and stays well under the probe bounds so 8.5/8.7 still see a 429 fast.
+ */
+export const MANAGED_LIMITS: Record<Tier, { secondsPerRequest: number; burstSize: number }> = {
+  auth: { secondsPerRequest: 1, burstSize: 100 },
+  public: { secondsPerRequest: 1, burstSize: 300 },
+  api: { secondsPerRequest: 1, burstSize: 2000 },
+  write: { secondsPerRequest: 1, burstSize: 300 },
+};
+
+/** The managed target's environment for MANAGED_LIMITS (AsterDrive's `ASTER__SECTION__KEY` convention). */
+export function managedRateLimitEnv(): Record<string, string> {
+  const env: Record<string, string> = { ASTER__RATE_LIMIT__ENABLED: 'true' };
+  for (const [tier, l] of Object.entries(MANAGED_LIMITS)) {
+    env[`ASTER__RATE_LIMIT__${tier.toUpperCase()}__SECONDS_PER_REQUEST`] = String(l.secondsPerRequest);
+    env[`ASTER__RATE_LIMIT__${tier.toUpperCase()}__BURST_SIZE`] = String(l.burstSize);
+  }
+  return env;
+}
+
+export interface TierProbe {
+  tier: Tier;
+  method: 'GET' | 'POST';
+  /** Path of a harmless request of the tier. */
+  path: string;
+  /** Requests sent before concluding the tier is not limited. */
+  bound: number;
+  /** What the tier protects, for messages. */
+  protects: string;
+}
+
+/**
+ * Harmless requests of each probed tier and how many of them a limited site must refuse within.
+ * The bound is the loosest limit that still protects an internet-facing site: 40x AsterDrive's
+ * default auth burst (password guessing), 20x the public one (share-token scanning) and 60x the
+ * write one (admin and batch calls), and at least 1.5x the managed target's burst plus its refill
+ * during a probe.
+ */
+export function tierProbes(runId: string): Record<'auth' | 'public' | 'write', TierProbe> {
+  return {
+    auth: { tier: 'auth', method: 'POST', path: '/api/v1/auth/check', bound: 200, protects: 'sign-in, registration, password reset and share passwords' },
+    public: {
+      tier: 'public',
+      method: 'GET',
+      // A run-namespaced token that does not exist: 404 share.not_found, nothing is counted or changed.
+      path: `/api/v1/s/lt-${runId}-rate-probe-nonexistent`,
+      bound: 600,
+      protects: 'anonymous share links and direct links',
+    },
+    write: { tier: 'write', method: 'GET', path: '/api/v1/admin/system-info', bound: 600, protects: 'admin, batch and workspace-transfer calls' },
+  };
+}
+
+/** Longest a probe may run before it stops (whatever it has seen by then is its result). */
+export const PROBE_TIME_BUDGET_MS = 20_000;
