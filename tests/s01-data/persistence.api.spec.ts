@@ -110,7 +110,13 @@ test(
         shareListed: (await after.myShares()).items.some((s) => s.token === share.token),
         publicShare: await publicShare(subject.baseURL, share.token),
       };
-      await evidence('records across a restart', { target: subject.kind, restart, folder: { id: folder.id, name: folder.name }, share: { id: share.id }, seen });
+      await evidence('records across a restart', {
+        target: subject.kind,
+        restart,
+        folder: { id: folder.id, name: folder.name },
+        share: { id: share.id },
+        seen,
+      });
       const fix = `the database did not survive the restart. Put data/asterdrive.db on a persistent volume (or database.url on a persistent external database). ${VOLUME}`;
       expect(seen.folder, `folder "${folder.name}" made before the restart is gone: ${fix}`).toBe(true);
       expect(seen.shareListed, `share ${share.id} made before the restart is gone: ${fix}`).toBe(true);
@@ -147,7 +153,9 @@ test(
       await evidence('object across a restart', { target: subject.kind, restart, file: rec.file, download: dl, uploadsBefore: uploads, uploadsAfter });
       const fix = `the default local storage directory (./data/uploads unless its policy says otherwise) did not survive the restart. ${VOLUME}`;
       expect(dl.status, `file "${rec.file.name}" uploaded before the restart does not download after it (${dl.status} ${dl.error ?? ''}): ${fix}`).toBe(200);
-      expect(dl.sha256, `file "${rec.file.name}" downloads with other bytes after the restart (${dl.bytes} of ${rec.file.size} bytes): ${fix}`).toBe(rec.file.sha256);
+      expect(dl.sha256, `file "${rec.file.name}" downloads with other bytes after the restart (${dl.bytes} of ${rec.file.size} bytes): ${fix}`).toBe(
+        rec.file.sha256,
+      );
     } finally {
       await subject.dispose();
     }
@@ -163,7 +171,8 @@ test(
     if (run.mode !== 'managed') {
       const local = (await adminApi.policies()).items.filter((p) => p.connector_id === 'asterdrive.storage.local');
       if (local.length <= 1) notApplicable(`only ${local.length} local storage policy is configured; its directory is item 1.3`);
-      if (!cfg.env.ASTER_RESTART_CMD) notChecked('ASTER_RESTART_CMD', `whether the directories of ${local.map((p) => p.name).join(', ')} survive ${NO_RESTART}`);
+      if (!cfg.env.ASTER_RESTART_CMD)
+        notChecked('ASTER_RESTART_CMD', `whether the directories of ${local.map((p) => p.name).join(', ')} survive ${NO_RESTART}`);
       manual(
         `placing a test file under each extra local policy (${local.map((p) => p.name).join(', ')}) needs a policy binding change, which the suite never makes on a deployment: upload a file that lands on each, restart, and confirm it downloads intact (or rehearse on a staging copy with ASTER_DRIVE_BIN)`,
       );
@@ -174,11 +183,18 @@ test(
       const admin = await subject.signIn();
       const extraDir = './data/lt-extra-policy';
       const extra = await test.step('add an extra local storage policy and bind the account to it', async () => {
-        const policy = await admin.call('POST', '/api/v1/admin/policies', S.StoragePolicy, { json: localPolicy('Launch suite extra local storage', extraDir, false) });
+        const policy = await admin.call('POST', '/api/v1/admin/policies', S.StoragePolicy, {
+          json: localPolicy('Launch suite extra local storage', extraDir, false),
+        });
         // The folder policy override (PUT /admin/folders/{id}/policy) is missing from the stand-in
         // (standin/KNOWN-GAPS.md); binding the account to a policy group is the other upstream way.
         const group = await admin.call('POST', '/api/v1/admin/policy-groups', S.PolicyGroup, {
-          json: { name: 'Launch suite extra local group', is_enabled: true, is_default: false, items: [{ policy_id: policy.id, priority: 1, min_file_size: 0, max_file_size: 0 }] },
+          json: {
+            name: 'Launch suite extra local group',
+            is_enabled: true,
+            is_default: false,
+            items: [{ policy_id: policy.id, priority: 1, min_file_size: 0, max_file_size: 0 }],
+          },
         });
         const self = await admin.me();
         await admin.call('PATCH', `/api/v1/admin/users/${self.id}`, S.AdminUser, { json: { policy_group_id: group.id } });
@@ -241,7 +257,9 @@ test(
       await api.call('POST', '/api/v1/auth/profile/avatar/upload', z.unknown(), { body: form });
       const get = async (client: typeof api) => {
         const res = await client.http.raw('GET', '/api/v1/auth/profile/avatar/512');
-        return res.status === 200 ? { status: 200, sha256: sha256(new Uint8Array(await res.arrayBuffer())) } : { status: res.status, body: (await res.text()).slice(0, 200) };
+        return res.status === 200
+          ? { status: 200, sha256: sha256(new Uint8Array(await res.arrayBuffer())) }
+          : { status: res.status, body: (await res.text()).slice(0, 200) };
       };
       const before = await get(api);
       expect(before.status, 'the avatar just uploaded is served').toBe(200);

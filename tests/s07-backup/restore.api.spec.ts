@@ -95,11 +95,13 @@ test(
           restoredApi = await twin.signIn();
         } catch (e) {
           await evidence('restore rehearsal', { doctor, log: twin.logTail() });
-          throw new Error(`the administrator cannot sign in to the restored instance (${(e as Error).message.slice(0, 160)}): the database was not restored. ${FIX}`);
+          throw new Error(
+            `the administrator cannot sign in to the restored instance (${(e as Error).message.slice(0, 160)}): the database was not restored. ${FIX}`,
+          );
         }
         const verdict = await judgeRestored(restoredApi, twin.baseURL, doctor, before, after, name);
         await evidence('restore rehearsal', { target: 'private twin of the managed target', ...verdict.seen });
-        expect(verdict.problems, `the restore rehearsal found problems. ${FIX}`).toEqual([]);
+        expect(verdict.problems, `the restore rehearsal found problems (${verdict.problems.join('; ')}). ${FIX}`).toEqual([]);
       } finally {
         await twin.dispose();
       }
@@ -137,6 +139,6 @@ test(
     }
     const verdict = await judgeRestored(api, run.baseURL, doctor, before, after, name, (id) => subject.own('folder', id));
     await evidence('restore rehearsal', { target: 'deployment', backup, restore, ...verdict.seen });
-    expect(verdict.problems, `the restore rehearsal found problems. ${FIX}`).toEqual([]);
+    expect(verdict.problems, `the restore rehearsal found problems (${verdict.problems.join('; ')}). ${FIX}`).toEqual([]);
   },
 );

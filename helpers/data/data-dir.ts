@@ -1,0 +1,131 @@
+/**
+ * Reading AsterDrive's data directory (integrations §5): `data/config.toml` and its generated
+ * secrets, the owner and mode of every entry, and the sizes of the database, the objects, the
+ * avatars and the temporary directories. Secrets are registered for redaction and never returned
+ * in clear to messages or evidence (only whether they are present and unchanged).
+ */
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SuiteConfig } from '../config.js';
+import { registerSecret } from '../secrets.js';
+import type { RunState } from '../target/run-state.js';
+
+/** The [auth] secrets AsterDrive generates and writes back into config.toml (integrations §5). */
+export const SECRET_KEYS = [
+  'jwt_secret',
+  'share_cookie_secret',
+  'direct_link_secret',
+  'mfa_secret_key',
+  'storage_credential_secret_key',
+  'webdav_auth_cache_secret',
+] as const;
+
+export interface DataDir {
+  dir: string;
+  /** Where the path came from. */
+  source: 'ASTER_DATA_DIR' | 'managed target';
+}
+
+/** ASTER_DATA_DIR, or `<workdir>/data` of a managed target; undefined on a deployment without it. */
+export function dataDirOf(run: RunState, cfg: SuiteConfig): DataDir | undefined {
+  if (cfg.env.ASTER_DATA_DIR) return { dir: path.resolve(cfg.env.ASTER_DATA_DIR), source: 'ASTER_DATA_DIR' };
+  if (run.managed) return { dir: path.join(run.managed.workdir, 'data'), source: 'managed target' };
+  return undefined;
+}
+
+/** The [auth] secrets of a config.toml (registered as secrets; never print the values). */
+export function readSecrets(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let section = '';
+  for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const line = raw.trim();
+    const sec = /^\[([^\]]+)\]$/.exec(line);
+    if (sec) {
+      section = sec[1].trim();
+      continue;
+    }
+    if (section !== 'auth') continue;
+    const kv = /^([A-Za-z0-9_]+)\s*=\s*(?:"([^"]*)"|'([^']*)')\s*(#.*)?$/.exec(line);
+    if (kv && (SECRET_KEYS as readonly string[]).includes(kv[1])) {
+      const value = kv[2] ?? kv[3] ?? '';
+      registerSecret(value);
+      out[kv[1]] = value;
+    }
+  }
+  return out;
+}
+
+/** What may be shown about a set of secrets: which are present and how long they are. */
+export function describeSecrets(secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(SECRET_KEYS.map((k) => [k, secrets[k] ? `present (${secrets[k].length} chars)` : 'absent']));
+}
+
+/** Keys whose value differs (or disappeared) between two readings. */
+export function changedSecrets(before: Record<string, string>, after: Record<string, string>): string[] {
+  return SECRET_KEYS.filter((k) => before[k] !== undefined && before[k] !== after[k]);
+}
+
+export interface Entry {
+  /** Path relative to the data directory ('.' for the directory itself). */
+  rel: string;
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  uid: number;
+  gid: number;
+  /** Permission bits, e.g. 0o640. */
+  mode: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Every entry under `dir` (symlinks not followed), at most `limit` of them. */
+export function walk(dir: string, limit = 200_000): { entries: Entry[]; truncated: boolean } {
+  const entries: Entry[] = [];
+  const stack = ['.'];
+  while (stack.length) {
+    const rel = stack.pop() as string;
+    const full = path.join(dir, rel);
+    let st: ReturnType<typeof lstatSync>;
+    try {
+      st = lstatSync(full);
+    } catch {
+      continue; // removed while walking (temp files come and go)
+    }
+    const type = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
+    entries.push({ rel, type, uid: st.uid, gid: st.gid, mode: st.mode & 0o7777, size: st.size, mtimeMs: st.mtimeMs });
+    if (entries.length >= limit) return { entries, truncated: true };
+    if (type === 'dir') {
+      let names: string[] = [];
+      try {
+        names = readdirSync(full);
+      } catch {
+        /* unreadable: reported by its mode */
+      }
+      for (const n of names) stack.push(rel === '.' ? n : path.join(rel, n));
+    }
+  }
+  return { entries, truncated: false };
+}
+
+export interface Usage {
+  path: string;
+  exists: boolean;
+  bytes: number;
+  files: number;
+}
+
+/** Size and file count of a file or directory tree. */
+export function usage(p: string): Usage {
+  if (!existsSync(p)) return { path: p, exists: false, bytes: 0, files: 0 };
+  const st = lstatSync(p);
+  if (!st.isDirectory()) return { path: p, exists: true, bytes: st.size, files: 1 };
+  const files = walk(p).entries.filter((e) => e.type === 'file');
+  return { path: p, exists: true, bytes: files.reduce((n, e) => n + e.size, 0), files: files.length };
+}
+
+export function mib(bytes: number): number {
+  return Math.round((bytes / 1024 / 1024) * 100) / 100;
+}
+
+export function octal(mode: number): string {
+  return `0${mode.toString(8).padStart(3, '0')}`;
+}

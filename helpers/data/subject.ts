@@ -1,0 +1,98 @@
+/**
+ * What a persistence check restarts:
+ * - a managed run: a private provisioned twin (helpers/data/twin.ts), restarted in place like 3.1;
+ * - a deployment: the deployment itself through ASTER_RESTART_CMD, as the run's ordinary account.
+ *
+ * Data a check creates on a deployment is removed afterwards with a fresh sign-in (a restart may
+ * invalidate the worker's session, which is 3.1's business, not this check's).
+ */
+import type { OwnedData } from '../../fixtures/owned-data.js';
+import { AsterClient, type Credentials } from '../api/aster.js';
+import { ApiError } from '../api/http.js';
+import type { SuiteConfig } from '../config.js';
+import { registerSecret } from '../secrets.js';
+import { restartWithCommand } from '../target/restart.js';
+import type { RunState } from '../target/run-state.js';
+import { Twin } from './twin.js';
+
+export interface RestartSubject {
+  kind: 'twin' | 'deployment';
+  baseURL: string;
+  /** The data directory, when the suite can read it (twin: its own; deployment: ASTER_DATA_DIR). */
+  dataDir?: string;
+  twin?: Twin;
+  /** Signs in as the account the check works with (the twin's admin, or the run's user). */
+  signIn(): Promise<AsterClient>;
+  /** Restarts the server and waits until it is ready; returns what to keep as evidence. */
+  restart(): Promise<Record<string, unknown>>;
+  /** Removes a file or folder (and its trash entry) after the test, on a deployment. */
+  own(kind: 'file' | 'folder', id: number): void;
+  dispose(): Promise<void>;
+}
+
+const gone = (e: unknown) => e instanceof ApiError && e.status === 404;
+
+/**
+ * The subject of a restart check, or undefined on a deployment without ASTER_RESTART_CMD (the
+ * caller reports NOT_CHECKED).
+ */
+export async function restartSubject(
+  run: RunState,
+  cfg: SuiteConfig,
+  creds: Credentials,
+  owned: OwnedData,
+  label: string,
+): Promise<RestartSubject | undefined> {
+  if (run.mode === 'managed') {
+    const twin = await Twin.start(cfg.env.ASTER_DRIVE_BIN, label);
+    return {
+      kind: 'twin',
+      get baseURL() {
+        return twin.baseURL;
+      },
+      get dataDir() {
+        return twin.dataDir;
+      },
+      twin,
+      signIn: () => twin.signIn(),
+      async restart() {
+        const t0 = Date.now();
+        await twin.restart();
+        return { how: 'private twin of the managed target restarted in place (same data directory and port)', seconds: (Date.now() - t0) / 1000 };
+      },
+      own() {
+        /* the twin's working directory is removed with it */
+      },
+      dispose: () => twin.dispose(),
+    };
+  }
+  const cmd = cfg.env.ASTER_RESTART_CMD;
+  if (!cmd) return undefined;
+  const signIn = async () => {
+    const client = await AsterClient.signIn(run.baseURL, creds);
+    registerSecret(client.accessToken);
+    return client;
+  };
+  return {
+    kind: 'deployment',
+    baseURL: run.baseURL,
+    dataDir: cfg.env.ASTER_DATA_DIR,
+    signIn,
+    async restart() {
+      const r = await restartWithCommand(cmd, run.baseURL);
+      return { how: 'ASTER_RESTART_CMD', seconds: r.seconds, output: r.output.slice(-500) };
+    },
+    own(kind, id) {
+      owned.custom(`${kind} ${id}`, async () => {
+        const client = await signIn();
+        await (kind === 'file' ? client.deleteFile(id) : client.deleteFolder(id)).catch((e) => {
+          if (!gone(e)) throw e;
+        });
+        await client.purge(kind, id).catch((e) => {
+          if (!gone(e)) throw e;
+        });
+      });
+    },
+    async dispose() {},
+  };
+}
