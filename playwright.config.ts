@@ -16,6 +16,12 @@ function config() {
 }
 
 const cfg = config();
+
+/** A run narrowed by --grep, file or line arguments, --last-failed, or a fault-matrix subset. */
+function filteredRun(): boolean {
+  if (process.env.ASTER_FAULT) return true;
+  return process.argv.slice(2).some((a) => /^(-g|--grep|--grep-invert|--last-failed|--only-changed)(=|$)/.test(a) || /\.(ts|js)(:\d+)?$/.test(a));
+}
 // Created once in the runner; workers inherit the path and register the secrets they create.
 secretsDir();
 const chromium = resolveChromium(cfg.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE);
@@ -48,9 +54,18 @@ export default defineConfig({
   projects: [
     { name: 'setup', testMatch: /.*\.setup\.ts/, teardown: 'teardown' },
     { name: 'teardown', testMatch: /.*\.teardown\.ts/ },
-    { name: 'api', testMatch: /.*\.api\.spec\.ts/, grepInvert: /@restarts/, dependencies: ['setup'] },
-    // Checks that restart the target run one at a time, after every other check.
-    { name: 'restarts', testMatch: /.*\.api\.spec\.ts/, grep: /@restarts/, dependencies: ['api', 'browser'], workers: 1 },
+    { name: 'api', testMatch: /.*\.api\.spec\.ts/, grepInvert: /@disruptive/, dependencies: ['setup'] },
+    // Checks that disturb the target for everybody (restart it, exhaust the client's rate-limit
+    // buckets) run one at a time, after every other check.
+    {
+      name: 'disruptive',
+      testMatch: /.*\.api\.spec\.ts/,
+      grep: /@disruptive/,
+      // Playwright runs dependency projects unfiltered, so a filtered run would otherwise run the
+      // whole suite first; there the disruptive checks start after setup instead.
+      dependencies: filteredRun() ? ['setup'] : ['api', 'browser'],
+      workers: 1,
+    },
     {
       name: 'browser',
       testMatch: /.*\.ui\.spec\.ts/,

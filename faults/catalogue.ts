@@ -473,6 +473,30 @@ export const FAULTS: Fault[] = [
     runs: ['1.7', '11.7'],
     fails: ['11.7'],
   },
+  {
+    name: 'rate-limits-off',
+    description: "AsterDrive's rate limits were left at their default, off ([rate_limit] enabled = false)",
+    induction: 'start-option',
+    targetEnv: { ASTER__RATE_LIMIT__ENABLED: 'false' },
+    runs: ['8.5', '8.7'],
+    fails: ['8.5', '8.7'],
+  },
+  {
+    name: 'rate-limit-proxy',
+    description: "the proxy has its own limit_req (503 after a small per-second budget per client) in front of AsterDrive's limits",
+    induction: 'proxy',
+    proxy: ['rate-limit-proxy'],
+    runs: ['8.6'],
+    fails: ['8.6'],
+  },
+  {
+    name: 'rate-limits-unplanned',
+    description: 'AsterDrive rate limits are on although the launch plan says off (the plan or the config is out of date)',
+    induction: 'expectation',
+    env: { ASTER_EXPECT_RATE_LIMITS: 'off' },
+    runs: ['8.5'],
+    fails: ['8.5'],
+  },
 ];
 
 /** Rewrites every WOPI app of the preview-app registry through the admin API. */

@@ -18,9 +18,15 @@ export function capabilities(cfg: SuiteConfig, state?: Pick<RunState, 'mode' | '
   const e = cfg.env;
   return [
     { name: 'internal metrics', enabled: Boolean(e.ASTER_METRICS_URL) || managed, variable: 'ASTER_METRICS_URL', items: '9.1, 9.5, 10.3, 11.1' },
-    { name: 'restart command', enabled: Boolean(e.ASTER_RESTART_CMD) || managed, variable: 'ASTER_RESTART_CMD', items: '1.x, 3.1' },
+    { name: 'restart command', enabled: Boolean(e.ASTER_RESTART_CMD) || managed, variable: 'ASTER_RESTART_CMD', items: '1.1-1.5, 3.1' },
     { name: 'doctor command', enabled: Boolean(e.ASTER_DOCTOR_CMD) || managed, variable: 'ASTER_DOCTOR_CMD', items: '10.13' },
-    { name: 'data directory', enabled: Boolean(e.ASTER_DATA_DIR) || managed, variable: 'ASTER_DATA_DIR', items: '1.1, 1.7, 3.1' },
+    { name: 'data directory', enabled: Boolean(e.ASTER_DATA_DIR) || managed, variable: 'ASTER_DATA_DIR', items: '1.1, 1.7, 3.1, 8.2, 11.7' },
+    {
+      name: 'backup/restore',
+      enabled: Boolean(e.ASTER_BACKUP_CMD && e.ASTER_RESTORE_CMD) || managed,
+      variable: 'ASTER_BACKUP_CMD + ASTER_RESTORE_CMD',
+      items: '7.3',
+    },
     { name: 'Mailpit', enabled: Boolean(state?.mailpit ?? e.MAILPIT_URL), variable: 'MAILPIT_URL', items: '5.2-5.6' },
     { name: 'S3 bucket', enabled: Boolean(state?.s3 ?? e.S3_ENDPOINT), variable: 'S3_ENDPOINT + S3_*', items: '4.6, 7.2' },
     { name: 'WOPI app', enabled: Boolean(state?.wopi ?? e.ASTER_WOPI_APP), variable: 'ASTER_WOPI_APP', items: '6.5-6.10, 10.10' },

@@ -55,6 +55,9 @@ export function proves(...ids: string[]): { type: string; description: string }[
 export type SafetyTag = '@readonly' | '@own-data' | '@settings';
 export const SAFETY_TAGS: readonly SafetyTag[] = ['@readonly', '@own-data', '@settings'];
 
+/** Tag of the checks that run alone, after every other check (playwright.config.ts project `disruptive`). */
+export const DISRUPTIVE_TAG = '@disruptive';
+
 /**
  * The details object of a checklist test: its section tag, one `@item-<id>` tag per item (so one
  * item can be re-run with `--grep "@item-10\.5\b"`), its safety tag, and the `checklist`
@@ -65,14 +68,17 @@ export const SAFETY_TAGS: readonly SafetyTag[] = ['@readonly', '@own-data', '@se
 export function checks(
   ids: string[],
   safety: SafetyTag,
-  opts: { restarts?: boolean } = {},
+  opts: { disruptive?: boolean; restarts?: boolean } = {},
 ): { tag: string[]; annotation: { type: string; description: string }[] } {
   const annotation = proves(...ids);
   const section = findItem(ids[0])?.section;
   if (!section) throw new Error(`checks(): unknown item ${ids[0]}`);
+  // @disruptive: the check disturbs the target for everybody (restarts it, exhausts the client's
+  // rate-limit buckets), so it runs alone after everything else (project `disruptive`).
+  // `restarts` is the older name of the same option.
+  const disruptive = opts.disruptive || opts.restarts;
   return {
-    // @restarts: the check restarts the target, so it runs alone after everything else.
-    tag: [section.tag, safety, ...ids.map((id) => `@item-${id}`), ...(opts.restarts ? ['@restarts'] : [])],
+    tag: [section.tag, safety, ...ids.map((id) => `@item-${id}`), ...(disruptive ? [DISRUPTIVE_TAG] : [])],
     annotation: [...annotation, { type: 'section', description: section.tag }],
   };
 }

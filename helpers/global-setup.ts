@@ -17,6 +17,7 @@ import { findS3Server, startS3 } from './services/s3.js';
 import { preflightExisting } from './target/preflight.js';
 import { activeFault } from '../faults/active.js';
 import { parseFaults, startEntryProxy } from './proxy/entry-proxy.js';
+import { managedRateLimitEnv } from './rate/limits.js';
 import { startManagedTarget } from './target/managed.js';
 import { generatedPassword } from './target/provision.js';
 import { newRunId, type RunState, writeRunState } from './target/run-state.js';
@@ -73,7 +74,13 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       const office = await startFakeOffice();
       stops.push(office.close);
       const fault = activeFault();
-      const target = await startManagedTarget({ binary: cfg.env.ASTER_DRIVE_BIN, beforeStart: fault?.beforeStart });
+      // Rate limits on, as for an internet-facing launch, with bursts the suite's own traffic never
+      // trips (helpers/rate/limits.ts); a fault's start options still win (rate-limits-off).
+      const target = await startManagedTarget({
+        binary: cfg.env.ASTER_DRIVE_BIN,
+        beforeStart: fault?.beforeStart,
+        env: { ...managedRateLimitEnv(), ...fault?.targetEnv },
+      });
       stops.push(async () => {
         await target.stop();
         rmSync(target.workdir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import { expect, test } from '@playwright/test';
-import { type EntryProxy, PROXY_SERVER, type ProxyFault, parseFaults, startEntryProxy } from '../helpers/proxy/entry-proxy.js';
+import { type EntryProxy, PROXY_LIMIT_REQ, PROXY_SERVER, type ProxyFault, parseFaults, startEntryProxy } from '../helpers/proxy/entry-proxy.js';
 
 interface Seen {
   method: string;
@@ -371,54 +371,63 @@ test.describe('entry proxy: faults', () => {
 });
 
 test.describe('entry proxy: rate-limit-proxy', () => {
-  /** `n` GETs at once over a keep-alive agent (warm connections, so they arrive together, as a panel's reads do). */
-  const burst = (p: EntryProxy, ca: string, agent: https.Agent, n: number) =>
+  /** `n` GETs at once, each on its own connection. */
+  const burst = (origin: string, ca: string, path: string, n: number) =>
     Promise.all(
-      Array.from(
-        { length: n },
-        () =>
-          new Promise<Got>((resolve) => {
-            const req = https.get(`${p.httpsOrigin}/api/v1/folders`, { ca, agent }, (res) => {
-              const chunks: Buffer[] = [];
-              res.on('data', (c: Buffer) => chunks.push(c));
-              res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-            });
-            req.on('error', (e) => resolve({ status: -1, headers: {}, body: Buffer.from(e.message) }));
-          }),
-      ),
+      Array.from({ length: n }, () => request(`${origin}${path}`, ca).catch((e: Error) => ({ status: -1, headers: {}, body: Buffer.from(e.message) }) as Got)),
     );
 
-  test('rate-limit-proxy: a burst of 40 parallel reads gets plain-text 503s from the proxy after 21; paced traffic and a default proxy pass', async () => {
-    for (const faults of [['rate-limit-proxy'], []] as ProxyFault[][]) {
-      await withProxy(faults, async (p, ca) => {
-        const agent = new https.Agent({ keepAlive: true, maxSockets: 40 });
-        try {
-          await burst(p, ca, agent, 40); // opens the connections
-          await new Promise((r) => setTimeout(r, 1_000)); // the proxy's budget refills
-          const got = await burst(p, ca, agent, 40);
-          const refused = got.filter((g) => g.status === 503);
-          if (faults.length === 0) {
-            expect(got.map((g) => g.status).filter((s) => s !== 200), 'a default proxy refuses none of a parallel burst').toEqual([]);
-            return;
-          }
-          expect(got.filter((g) => g.status === 200).length, 'the first 21 of a burst pass (burst=20 + 1)').toBeGreaterThanOrEqual(21);
-          expect(refused.length, 'the rest of the burst is refused').toBeGreaterThanOrEqual(10);
-          for (const r of refused) {
-            expect(r.headers.server).toBe(PROXY_SERVER);
-            expect(r.headers['content-type']).toContain('text/plain');
-            expect(r.headers['x-request-id'], 'the refusal never reached the upstream').toBeUndefined();
-            expect(r.headers['retry-after']).toBeUndefined();
-          }
-          await new Promise((r) => setTimeout(r, 1_000));
-          // Steady traffic under the rate (25 a second, one at a time) passes.
-          for (let i = 0; i < 40; i++) {
-            expect((await request(`${p.httpsOrigin}/api/v1/folders`, ca)).status, `paced request ${i}`).toBe(200);
-            await new Promise((r) => setTimeout(r, 40));
-          }
-        } finally {
-          agent.destroy();
-        }
-      });
+  const proxyMade = (got: Got[]) => {
+    for (const r of got) {
+      expect(r.headers.server).toBe(PROXY_SERVER);
+      expect(r.headers['content-type']).toContain('text/plain');
+      expect(r.headers['x-request-id'], 'the refusal never reached the upstream').toBeUndefined();
+      expect(r.headers['retry-after'], 'nginx limit_req sends no Retry-After').toBeUndefined();
     }
+  };
+
+  test('rate-limit-proxy: per client, a parallel burst past the zone is refused with plain-text 503s, auth paths have their own tighter zone', async () => {
+    expect(PROXY_LIMIT_REQ, 'the zones the fault matrix runs with').toEqual({ perSecond: 50, burst: 20, authPerSecond: 5, authBurst: 10 });
+    // Slow zones (1 request a second) make the accounting visible whatever the machine's load.
+    const p = await startEntryProxy({
+      upstream: upstreamUrl,
+      faults: ['rate-limit-proxy'],
+      limitReq: { perSecond: 1, burst: 5, authPerSecond: 1, authBurst: 2 },
+    });
+    try {
+      const ca = readFileSync(p.certPath, 'utf8');
+      const got = await burst(p.httpsOrigin, ca, '/api/v1/folders', 20);
+      const passed = got.filter((g) => g.status === 200).length;
+      expect(passed, 'burst=5 nodelay lets 6 through (plus what leaked back meanwhile)').toBeGreaterThanOrEqual(6);
+      expect(passed).toBeLessThan(12);
+      const refused = got.filter((g) => g.status === 503);
+      expect(refused.length + passed).toBe(20);
+      proxyMade(refused);
+      const auth = await burst(p.httpsOrigin, ca, '/api/v1/auth/check', 10);
+      const authPassed = auth.filter((g) => g.status === 200).length;
+      expect(authPassed, 'the auth zone is separate from the general one, and tighter').toBeGreaterThanOrEqual(3);
+      expect(authPassed).toBeLessThan(7);
+      proxyMade(auth.filter((g) => g.status === 503));
+    } finally {
+      await p.stop();
+    }
+  });
+
+  test('rate-limit-proxy: paced traffic under the zones passes; a default proxy refuses none of a parallel burst', async () => {
+    await withProxy(['rate-limit-proxy'], async (p, ca) => {
+      for (let i = 0; i < 30; i++) {
+        expect((await request(`${p.httpsOrigin}/api/v1/folders`, ca)).status, `paced request ${i}`).toBe(200);
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    });
+    await withProxy([], async (p, ca) => {
+      const got = await burst(p.httpsOrigin, ca, '/api/v1/folders', 40);
+      expect(
+        got.map((g) => g.status).filter((s) => s !== 200),
+        'a default proxy refuses none of a parallel burst',
+      ).toEqual([]);
+      const auth = await burst(p.httpsOrigin, ca, '/api/v1/auth/check', 20);
+      expect(auth.map((g) => g.status).filter((s) => s !== 200)).toEqual([]);
+    });
   });
 });

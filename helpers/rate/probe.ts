@@ -97,6 +97,7 @@ export async function probeTier(baseURL: string, spec: TierProbe, headers: Recor
     connections: 0,
     seconds: 0,
   };
+  let retried = false;
   try {
     while (result.sent < spec.bound) {
       if (Date.now() - t0 > PROBE_TIME_BUDGET_MS) {
@@ -108,6 +109,12 @@ export async function probeTier(baseURL: string, spec: TierProbe, headers: Recor
       try {
         got = await send(agent, url, spec.method, h, sockets);
       } catch (e) {
+        // A kept-alive connection closed by the server in between: retry that request once on a new one.
+        if (!retried) {
+          retried = true;
+          result.sent--;
+          continue;
+        }
         result.stoppedBy = 'error';
         result.error = `request ${result.sent}: ${(e as Error).message}`;
         break;
@@ -190,7 +197,7 @@ export async function parallelBurst(baseURL: string, path: string, n: number, he
 }
 
 /** One line for a message: what the probe saw. */
-export function describe(r: ProbeResult): string {
+export function summarize(r: ProbeResult): string {
   const where = `${r.request} (${r.tier} tier)`;
   if (r.refusal) {
     const who = isAsterRateLimit(r.refusal) ? 'AsterDrive' : r.refusal.from === 'proxy' ? 'the proxy' : 'AsterDrive (without its rate_limited envelope)';

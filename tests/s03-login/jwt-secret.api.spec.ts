@@ -52,68 +52,76 @@ async function me(baseURL: string, token: string): Promise<{ status: number; tex
   return { status: res.status, text: (await res.text()).slice(0, 200) };
 }
 
-test('jwt_secret is fixed: a session made before a restart still works after it', checks(['3.1'], '@own-data', { restarts: true }), async ({ run, userCredentials, evidence }) => {
-  const env = loadConfig().env;
-  const found: Record<string, unknown> = {};
+test(
+  'jwt_secret is fixed: a session made before a restart still works after it',
+  checks(['3.1'], '@own-data', { disruptive: true }),
+  async ({ run, userCredentials, evidence }) => {
+    const env = loadConfig().env;
+    const found: Record<string, unknown> = {};
 
-  if (run.mode === 'managed') {
-    test.setTimeout(180_000);
-    const twin = await startTwin(env.ASTER_DRIVE_BIN);
-    try {
-      const creds = { identifier: 'ltjwt', password: generatedPassword() };
-      registerSecret(creds.password);
-      const anon = new Http(twin.baseURL);
-      await anon.call('POST', '/api/v1/auth/setup', S.UserInfo, { json: { username: creds.identifier, email: 'ltjwt@launch.test', password: creds.password } });
-      const login = await freshLogin(twin.baseURL, creds);
-      expect(login.status, `sign-in on the twin target answered ${login.status}`).toBe(200);
+    if (run.mode === 'managed') {
+      test.setTimeout(180_000);
+      const twin = await startTwin(env.ASTER_DRIVE_BIN);
+      try {
+        const creds = { identifier: 'ltjwt', password: generatedPassword() };
+        registerSecret(creds.password);
+        const anon = new Http(twin.baseURL);
+        await anon.call('POST', '/api/v1/auth/setup', S.UserInfo, {
+          json: { username: creds.identifier, email: 'ltjwt@launch.test', password: creds.password },
+        });
+        const login = await freshLogin(twin.baseURL, creds);
+        expect(login.status, `sign-in on the twin target answered ${login.status}`).toBe(200);
+        const token = String(login.cookies.get('aster_access')?.value);
+        const before = await me(twin.baseURL, token);
+        const restarted = await test.step('restart the target in place (same data directory and port)', () =>
+          restartManaged({ pid: twin.pid, workdir: twin.workdir, baseURL: twin.baseURL }, { binary: env.ASTER_DRIVE_BIN }));
+        twin.stop = restarted.stop; // stop the new process at the end
+        const after = await me(twin.baseURL, token);
+        found.restart = { target: 'private twin of the managed target', before: before.status, after: after.status, afterBody: after.text };
+        found.configToml = checkConfigToml(path.join(twin.workdir, 'data'));
+        await evidence('jwt_secret', found);
+        expect(before.status).toBe(200);
+        expect(after.status, `a session signed before the restart is refused after it (${after.status} ${after.text}): the JWT secret changed. ${FIX}`).toBe(
+          200,
+        );
+      } finally {
+        await twin.stop();
+      }
+      const toml = found.configToml as ReturnType<typeof checkConfigToml>;
+      expect(toml.present && !toml.placeholder, `data/config.toml has no usable [auth] jwt_secret. ${FIX}`).toBe(true);
+      return;
+    }
+
+    if (!env.ASTER_RESTART_CMD && !env.ASTER_DATA_DIR) {
+      notChecked('ASTER_RESTART_CMD or ASTER_DATA_DIR', 'whether jwt_secret survives a restart cannot be seen from outside');
+    }
+    if (env.ASTER_DATA_DIR) {
+      const toml = checkConfigToml(env.ASTER_DATA_DIR);
+      found.configToml = toml;
+      expect(
+        toml.present,
+        `${toml.file} has no [auth] jwt_secret. AsterDrive writes a random one at start when the file is writable; if you pass ASTER__AUTH__JWT_SECRET instead, make sure it is fixed. ${FIX}`,
+      ).toBe(true);
+      expect(toml.placeholder, `${toml.file} still holds the example jwt_secret ("change-me…"): anyone who read the example can forge sessions. ${FIX}`).toBe(
+        false,
+      );
+      expect(toml.length, `the jwt_secret in ${toml.file} is only ${toml.length} characters; use at least 32 random characters`).toBeGreaterThanOrEqual(32);
+    }
+    if (env.ASTER_RESTART_CMD) {
+      test.setTimeout(420_000);
+      const login = await freshLogin(run.baseURL, userCredentials);
+      expect(login.status, `sign-in answered ${login.status}`).toBe(200);
       const token = String(login.cookies.get('aster_access')?.value);
-      const before = await me(twin.baseURL, token);
-      const restarted = await test.step('restart the target in place (same data directory and port)', () =>
-        restartManaged({ pid: twin.pid, workdir: twin.workdir, baseURL: twin.baseURL }, { binary: env.ASTER_DRIVE_BIN }));
-      twin.stop = restarted.stop; // stop the new process at the end
-      const after = await me(twin.baseURL, token);
-      found.restart = { target: 'private twin of the managed target', before: before.status, after: after.status, afterBody: after.text };
-      found.configToml = checkConfigToml(path.join(twin.workdir, 'data'));
+      const before = await me(run.baseURL, token);
+      const restart = await test.step('restart with ASTER_RESTART_CMD', () => restartWithCommand(String(env.ASTER_RESTART_CMD), run.baseURL));
+      const after = await me(run.baseURL, token);
+      found.restart = { before: before.status, after: after.status, afterBody: after.text, seconds: restart.seconds };
       await evidence('jwt_secret', found);
       expect(before.status).toBe(200);
-      expect(after.status, `a session signed before the restart is refused after it (${after.status} ${after.text}): the JWT secret changed. ${FIX}`).toBe(200);
-    } finally {
-      await twin.stop();
-    }
-    const toml = found.configToml as ReturnType<typeof checkConfigToml>;
-    expect(toml.present && !toml.placeholder, `data/config.toml has no usable [auth] jwt_secret. ${FIX}`).toBe(true);
-    return;
-  }
-
-  if (!env.ASTER_RESTART_CMD && !env.ASTER_DATA_DIR) {
-    notChecked('ASTER_RESTART_CMD or ASTER_DATA_DIR', 'whether jwt_secret survives a restart cannot be seen from outside');
-  }
-  if (env.ASTER_DATA_DIR) {
-    const toml = checkConfigToml(env.ASTER_DATA_DIR);
-    found.configToml = toml;
-    expect(
-      toml.present,
-      `${toml.file} has no [auth] jwt_secret. AsterDrive writes a random one at start when the file is writable; if you pass ASTER__AUTH__JWT_SECRET instead, make sure it is fixed. ${FIX}`,
-    ).toBe(true);
-    expect(toml.placeholder, `${toml.file} still holds the example jwt_secret ("change-me…"): anyone who read the example can forge sessions. ${FIX}`).toBe(
-      false,
-    );
-    expect(toml.length, `the jwt_secret in ${toml.file} is only ${toml.length} characters; use at least 32 random characters`).toBeGreaterThanOrEqual(32);
-  }
-  if (env.ASTER_RESTART_CMD) {
-    test.setTimeout(420_000);
-    const login = await freshLogin(run.baseURL, userCredentials);
-    expect(login.status, `sign-in answered ${login.status}`).toBe(200);
-    const token = String(login.cookies.get('aster_access')?.value);
-    const before = await me(run.baseURL, token);
-    const restart = await test.step('restart with ASTER_RESTART_CMD', () => restartWithCommand(String(env.ASTER_RESTART_CMD), run.baseURL));
-    const after = await me(run.baseURL, token);
-    found.restart = { before: before.status, after: after.status, afterBody: after.text, seconds: restart.seconds };
-    await evidence('jwt_secret', found);
-    expect(before.status).toBe(200);
-    expect(
-      after.status,
-      `a session signed before the restart is refused after it (${after.status} ${after.text}): the JWT secret changed at restart. ${FIX}`,
-    ).toBe(200);
-  } else await evidence('jwt_secret', found);
-});
+      expect(
+        after.status,
+        `a session signed before the restart is refused after it (${after.status} ${after.text}): the JWT secret changed at restart. ${FIX}`,
+      ).toBe(200);
+    } else await evidence('jwt_secret', found);
+  },
+);

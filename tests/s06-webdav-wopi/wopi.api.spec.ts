@@ -12,7 +12,6 @@ import { describeCalls, fileInfoOf, type HostCall, launchSession, officeEditAndS
 
 const KINDS: OfficeKind[] = ['docx', 'xlsx', 'pptx'];
 
-
 const withoutToken = (url: string) => url.replace(/access_token=[^&]+/g, 'access_token=[REDACTED]');
 
 /**

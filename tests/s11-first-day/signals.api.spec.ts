@@ -54,7 +54,8 @@ test('thumbnail and extraction tasks do not accumulate', checks(['11.4'], '@read
   for (const status of ['pending', 'retry', 'processing']) {
     const page = await adminApi.tasks({ status });
     for (const t of page.items) {
-      if (kinds.includes(t.kind) && Date.now() - Date.parse(t.created_at) > maxWaitMin * 60 * 1000) stale.push(`${t.kind} #${t.id} ${status} since ${t.created_at}`);
+      if (kinds.includes(t.kind) && Date.now() - Date.parse(t.created_at) > maxWaitMin * 60 * 1000)
+        stale.push(`${t.kind} #${t.id} ${status} since ${t.created_at}`);
     }
   }
   await evidence('stale media tasks', stale);
