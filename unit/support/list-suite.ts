@@ -12,7 +12,8 @@ export interface ListedTest {
 export function listSuite(): ListedTest[] {
   const out = execFileSync('npx', ['playwright', 'test', '--list', '--reporter=json'], {
     encoding: 'utf8',
-    env: { ...process.env, ASTER_BASE_URL: '', ASTER_JSON_REPORT: '' },
+    // Outer runs may set PLAYWRIGHT_JSON_OUTPUT_NAME, which would send this JSON to their file.
+    env: { ...process.env, ASTER_BASE_URL: '', ASTER_JSON_REPORT: '', PLAYWRIGHT_JSON_OUTPUT_NAME: '' },
     maxBuffer: 64 * 1024 * 1024,
   });
   const tests: ListedTest[] = [];
