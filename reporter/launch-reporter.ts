@@ -4,7 +4,7 @@
  * a run with no checklist test, or a stale waiver; and scrubs the run's secrets from every
  * artifact once all reporters are done.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { CHECKLIST_ANNOTATION } from '../helpers/checklist.js';
@@ -81,8 +81,15 @@ export default class LaunchReporter implements Reporter {
   }
 
   async onExit(): Promise<void> {
-    const dirs = [this.outDir, this.config?.projects[0]?.outputDir ?? path.join(this.root, 'test-results'), process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ?? path.join(this.root, 'playwright-report')];
+    const dirs = [
+      this.outDir,
+      this.config?.projects[0]?.outputDir ?? path.join(this.root, 'test-results'),
+      process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ?? path.join(this.root, 'playwright-report'),
+    ];
     const found = await scrubArtifacts(dirs);
     if (found > 0) console.log(`Redacted ${found} secret occurrence(s) from the run's artifacts.`);
+    // The run's private list of secrets (and role storage states) goes too, unless a caller keeps it to audit the artifacts.
+    const secrets = process.env.ASTER_SECRETS_DIR;
+    if (secrets && !process.env.ASTER_SECRETS_DIR_KEEP) rmSync(secrets, { recursive: true, force: true });
   }
 }
