@@ -31,6 +31,7 @@ export default class LaunchReporter implements Reporter {
     this.config = config;
     if (config.configFile) this.root = path.dirname(config.configFile);
     this.outDir = process.env.ASTER_REPORTS_DIR ?? path.join(this.root, 'reports');
+    rmSync(path.join(this.outDir, 'evidence'), { recursive: true, force: true });
   }
 
   onError(error: { message?: string }): void {
@@ -57,8 +58,24 @@ export default class LaunchReporter implements Reporter {
       durationMs: result.duration,
       annotations: annotations.map((a) => ({ type: a.type, description: a.description })),
       error: result.error?.message,
-      attachments: result.attachments.map((a) => ({ name: a.name, path: a.path, contentType: a.contentType })),
+      attachments: result.attachments.map((a) => ({ name: a.name, path: a.path ?? this.saveEvidence(test, a), contentType: a.contentType })),
     });
+  }
+
+  /** Evidence attached as a body (already redacted by the fixture) is kept as a file the report links to. */
+  private saveEvidence(test: TestCase, a: TestResult['attachments'][number]): string | undefined {
+    if (!a.body) return undefined;
+    const slug = (s: string) =>
+      s
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 60);
+    const ext = a.contentType.includes('json') ? 'json' : 'txt';
+    const file = path.join(this.outDir, 'evidence', `${slug(test.title)}-${test.id.slice(0, 8)}`, `${slug(a.name)}.${ext}`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, a.body);
+    return file;
   }
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {

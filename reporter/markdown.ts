@@ -62,9 +62,12 @@ export function renderMarkdown(r: LaunchReport): string {
   return out.join('\n');
 }
 
+/** Links relative to reports/launch-report.md. */
 function relative(p: string): string {
-  const i = p.indexOf('/test-results/');
-  return i >= 0 ? `..${p.slice(i)}` : p;
+  const evidence = p.indexOf('/evidence/');
+  if (evidence >= 0) return p.slice(evidence + 1);
+  const results = p.indexOf('/test-results/');
+  return results >= 0 ? `..${p.slice(results)}` : p;
 }
 
 export function renderSummary(r: LaunchReport): string {

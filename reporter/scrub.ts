@@ -54,6 +54,10 @@ async function transformFile(file: string, visit: Visit): Promise<void> {
 
 function* files(dir: string): Generator<string> {
   if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) {
+    yield dir;
+    return;
+  }
   for (const name of readdirSync(dir)) {
     const p = path.join(dir, name);
     if (statSync(p).isDirectory()) yield* files(p);
