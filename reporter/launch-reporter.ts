@@ -98,8 +98,9 @@ export default class LaunchReporter implements Reporter {
   }
 
   async onExit(): Promise<void> {
+    // This run's artifacts only (reports/ may also hold other runs, e.g. the fault matrix's).
     const dirs = [
-      this.outDir,
+      ...['launch-report.json', 'launch-report.md', 'junit.xml', 'evidence'].map((f) => path.join(this.outDir, f)),
       this.config?.projects[0]?.outputDir ?? path.join(this.root, 'test-results'),
       process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ?? path.join(this.root, 'playwright-report'),
     ];
