@@ -8,19 +8,23 @@ import type { AsterClient } from '../api/aster.js';
 import type { RunState } from '../target/run-state.js';
 
 /** The preview-app registry (`frontend_preview_apps_json`, integrations §2.1). */
-export const Registry = z.object({
-  apps: z.array(
-    z
-      .object({
-        key: z.string(),
-        provider: z.string(),
-        enabled: z.boolean().optional(),
-        extensions: z.array(z.string()),
-        config: z.record(z.string(), z.unknown()).optional(),
-      })
-      .passthrough(),
-  ),
-});
+export const Registry = z
+  .object({
+    version: z.number(),
+    apps: z.array(
+      z
+        .object({
+          key: z.string(),
+          provider: z.string(),
+          enabled: z.boolean().optional(),
+          extensions: z.array(z.string()),
+          config: z.record(z.string(), z.unknown()).optional(),
+        })
+        .passthrough(),
+    ),
+  })
+  // Unknown top-level keys are kept, so a registry read here can be written back unchanged.
+  .passthrough();
 
 /** Reads the instance's preview-app registry through the admin API. */
 export async function previewAppRegistry(admin: AsterClient): Promise<z.output<typeof Registry>> {
