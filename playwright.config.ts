@@ -25,7 +25,11 @@ function filteredRun(): boolean {
 // Created once in the runner; workers inherit the path and register the secrets they create.
 secretsDir();
 const chromium = resolveChromium(cfg.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE);
-if (chromium.problem) process.env.ASTER_CHROMIUM_PROBLEM = chromium.problem;
+if (chromium.problem) {
+  process.env.ASTER_CHROMIUM_PROBLEM = chromium.problem;
+  // Said once, by the runner: the browser checks will fail with this message; `--project api` needs no browser.
+  if (!process.env.TEST_WORKER_INDEX) console.error(`\n${chromium.problem}\n`);
+}
 
 export default defineConfig({
   testDir: './tests',
