@@ -7,6 +7,7 @@
  *   npm run faults                    all faults + the clean run, two at a time
  *   npm run faults -- audit-off       one fault
  *   npm run faults -- --no-clean      skip the clean run (npm test has just run the whole suite)
+ *   ASTER_DRIVE_BIN=… npm run faults  the faults a real AsterDrive can have also run against that binary
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,10 +75,12 @@ function readReport(name: string): LaunchReport | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LaunchReport) : undefined;
 }
 
-async function runFault(f: Fault | undefined, items: string[]): Promise<Outcome> {
-  const name = f?.name ?? 'clean';
+/** `binary`: run against the real AsterDrive in ASTER_DRIVE_BIN; otherwise against the stand-in. */
+async function runFault(f: Fault | undefined, items: string[], binary?: string): Promise<Outcome> {
+  const name = `${f?.name ?? 'clean'}${binary ? '@asterdrive' : ''}`;
   const started = Date.now();
-  const { log } = await runPlaywright(name, items, { ...(f?.env ?? {}), ...(f ? { ASTER_FAULT: f.name } : {}) }, f?.serial ?? false);
+  const target = { ASTER_DRIVE_BIN: binary ?? '' };
+  const { log } = await runPlaywright(name, items, { ...target, ...(f?.env ?? {}), ...(f ? { ASTER_FAULT: f.name } : {}) }, f?.serial ?? false);
   const report = readReport(name);
   const seconds = Math.round((Date.now() - started) / 1000);
   const expected = f?.fails ?? [];
@@ -155,9 +158,15 @@ async function main(): Promise<void> {
   const parallel = Number(process.env.ASTER_FAULT_PARALLEL ?? Math.max(1, Math.min(2, os.cpus().length)));
   mkdirSync(OUT, { recursive: true });
   console.log(`Fault matrix: ${selected.length} fault(s), ${parallel} at a time`);
-  const jobs: { fault?: Fault; items: string[] }[] = selected.map((f) => ({ fault: f, items: f.runs }));
+  const jobs: { fault?: Fault; items: string[]; binary?: string }[] = selected.map((f) => ({ fault: f, items: f.runs }));
   if (!args.includes('--no-clean') && names.length === 0) jobs.unshift({ items: [...new Set(FAULTS.flatMap((f) => f.runs))] });
-  const outcomes = await pool(jobs, parallel, (j) => runFault(j.fault, j.items));
+  // With a real binary, every fault that a real AsterDrive can have runs against it too.
+  const binary = process.env.ASTER_DRIVE_BIN;
+  if (binary) {
+    console.log(`Also against the real AsterDrive ${binary}: ${selected.filter(realAsterDrive).length} fault(s)`);
+    jobs.push(...selected.filter(realAsterDrive).map((f) => ({ fault: f, items: f.runs, binary })));
+  }
+  const outcomes = await pool(jobs, parallel, (j) => runFault(j.fault, j.items, j.binary));
   const md = matrix(outcomes);
   writeFileSync(path.join(ROOT, 'reports', 'fault-matrix.md'), md);
   writeFileSync(path.join(ROOT, 'reports', 'fault-matrix.json'), `${JSON.stringify(outcomes, null, 2)}\n`);
