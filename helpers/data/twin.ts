@@ -13,27 +13,8 @@ import { Http } from '../api/http.js';
 import * as S from '../api/schemas.js';
 import { registerSecret } from '../secrets.js';
 import { type ManagedTarget, removeWorkdir, startManagedTarget } from '../target/managed.js';
-import { generatedPassword } from '../target/provision.js';
+import { generatedPassword, localPolicy } from '../target/provision.js';
 import { restartManaged } from '../target/restart.js';
-
-export function localPolicy(name: string, basePath: string, isDefault: boolean) {
-  return {
-    name,
-    connection: {
-      connector_config: {
-        format_version: 1,
-        connector_id: 'asterdrive.storage.local',
-        schema_version: 1,
-        values: { base_path: basePath, content_dedup: false },
-      },
-      behavior: {},
-      credential: { mode: 'none' },
-    },
-    max_file_size: 0,
-    chunk_size: 5 * 1024 * 1024,
-    is_default: isDefault,
-  };
-}
 
 export class Twin {
   private constructor(

@@ -16,23 +16,27 @@ export function generatedPassword(): string {
   return `Lt-${randomBytes(18).toString('base64url')}`;
 }
 
-/** A default local storage policy, as the storage setup wizard creates it (core §2.4). */
-export const LOCAL_POLICY = {
-  name: 'Launch suite local storage',
-  connection: {
-    connector_config: {
-      format_version: 1,
-      connector_id: 'asterdrive.storage.local',
-      schema_version: 1,
-      values: { base_path: './data/uploads', content_dedup: false },
+/** A local storage policy body, as the storage setup wizard sends it (core §2.4). */
+export function localPolicy(name: string, basePath: string, isDefault: boolean) {
+  return {
+    name,
+    connection: {
+      connector_config: {
+        format_version: 1,
+        connector_id: 'asterdrive.storage.local',
+        schema_version: 1,
+        values: { base_path: basePath, content_dedup: false },
+      },
+      behavior: {},
+      credential: { mode: 'none' },
     },
-    behavior: {},
-    credential: { mode: 'none' },
-  },
-  max_file_size: 0,
-  chunk_size: 5 * 1024 * 1024,
-  is_default: true,
-};
+    max_file_size: 0,
+    chunk_size: 5 * 1024 * 1024,
+    is_default: isDefault,
+  };
+}
+
+export const LOCAL_POLICY = localPolicy('Launch suite local storage', './data/uploads', true);
 
 /**
  * The two steps every fresh AsterDrive needs (core gotcha 3): the first admin through setup, then a

@@ -18,7 +18,7 @@ import { loadConfig } from '../../helpers/config.js';
 import { changedSecrets, dataDirOf, describeSecrets, octal, readSecrets, usage, walk } from '../../helpers/data/data-dir.js';
 import { downloadHash, folderExists, makeRecords, publicShare } from '../../helpers/data/operations.js';
 import { type RestartSubject, restartSubject } from '../../helpers/data/subject.js';
-import { localPolicy } from '../../helpers/data/twin.js';
+import { localPolicy } from '../../helpers/target/provision.js';
 import { sha256 } from '../../helpers/files/hash.js';
 import { manual, notApplicable, notChecked } from '../../helpers/verdict.js';
 
