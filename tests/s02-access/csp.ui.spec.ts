@@ -34,8 +34,17 @@ async function visit(page: Page, label: string, url: string, consoleErrors: stri
   consoleErrors.length = 0;
   const res = await page.goto(url, { waitUntil: 'load' });
   const cspHeaders = res ? ((await res.headersArray()).filter((h) => h.name.toLowerCase() === 'content-security-policy').map((h) => h.value) as string[]) : [];
-  // Give the app a moment to run its scripts, fetch its data and render.
-  await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
+  // The app has run when it rendered a heading or its drop zone; with a blocking CSP it never does,
+  // and the first recorded violation ends the wait instead.
+  await page
+    .waitForFunction(
+      () =>
+        ((window as unknown as { __launchCsp?: unknown[] }).__launchCsp?.length ?? 0) > 0 ||
+        document.querySelector('h1, h2, [aria-label="File drop zone"]') !== null,
+      undefined,
+      { timeout: 10_000 },
+    )
+    .catch(() => undefined);
   const violations = (await page
     .evaluate(() => (window as unknown as { __launchCsp?: Seen['violations'] }).__launchCsp ?? [])
     .catch(() => [])) as Seen['violations'];
@@ -106,8 +115,9 @@ test(
       const browserPage = new FileBrowser(page);
       await browserPage.openFolder(current, workFolder.id);
       const dialog = await browserPage.preview(name);
-      await expect(dialog.getByRole('img', { name })).toBeVisible();
-      await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
+      const image = dialog.getByRole('img', { name });
+      await expect(image).toBeVisible();
+      await expect.poll(() => image.evaluate((el) => (el as HTMLImageElement).complete)).toBe(true);
       const after = (await page.evaluate(() => (window as unknown as { __launchCsp?: Seen['violations'] }).__launchCsp ?? [])) as Seen['violations'];
       const preview: Seen = {
         page: `image preview of ${name}`,
