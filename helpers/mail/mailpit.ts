@@ -191,3 +191,13 @@ export function messageEvidence(message: MailMessage): Record<string, unknown> {
     links: linksIn(message).map(redactToken),
   };
 }
+
+/** The link check for this run: users reach the site at run.baseURL; https is required on deployments and https entries. */
+export function expectSiteLinkOrigin(link: MailLink, what: string, run: { baseURL: string; mode: string }, publicSiteUrl: string[]): void {
+  expectLinkOrigin(link, {
+    what,
+    expectedOrigin: new URL(run.baseURL).origin,
+    publicSiteUrl,
+    requireHttps: run.mode === 'existing' || run.baseURL.startsWith('https:'),
+  });
+}

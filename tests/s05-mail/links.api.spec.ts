@@ -3,7 +3,7 @@ import { AsterClient, login } from '../../helpers/api/aster.js';
 import { Http } from '../../helpers/api/http.js';
 import { checks } from '../../helpers/checklist.js';
 import { createTempUser, tempPassword } from '../../helpers/mail/accounts.js';
-import { expectLinkOrigin, findLink, Mailbox, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/mail/mailpit.js';
+import { expectSiteLinkOrigin, findLink, Mailbox, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/mail/mailpit.js';
 import { registerSecret } from '../../helpers/secrets.js';
 import { notChecked } from '../../helpers/verdict.js';
 
@@ -36,12 +36,7 @@ test(
     if (!link) return;
 
     await test.step('the link uses the public origin', async () => {
-      expectLinkOrigin(link, {
-        what: 'password reset link',
-        expectedOrigin: new URL(run.baseURL).origin,
-        publicSiteUrl: await publicSiteUrl(adminApi),
-        requireHttps: run.mode === 'existing' || run.baseURL.startsWith('https:'),
-      });
+      expectSiteLinkOrigin(link, 'password reset link', run, await publicSiteUrl(adminApi));
     });
     await test.step('the link opens the reset page of the web panel', async () => {
       const res = await fetch(link.raw, { signal: AbortSignal.timeout(15_000) });
@@ -92,12 +87,7 @@ test('email change links go to the new address and use the public domain', check
   if (!link) return;
 
   await test.step('the link uses the public origin', async () => {
-    expectLinkOrigin(link, {
-      what: 'email change link',
-      expectedOrigin: new URL(run.baseURL).origin,
-      publicSiteUrl: await publicSiteUrl(adminApi),
-      requireHttps: run.mode === 'existing' || run.baseURL.startsWith('https:'),
-    });
+    expectSiteLinkOrigin(link, 'email change link', run, await publicSiteUrl(adminApi));
   });
   await test.step('following the link changes the address', async () => {
     const res = await fetch(link.raw, { redirect: 'manual', signal: AbortSignal.timeout(15_000) });

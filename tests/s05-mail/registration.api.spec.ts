@@ -5,7 +5,7 @@ import * as S from '../../helpers/api/schemas.js';
 import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
 import { removeUserNamed, tempPassword, tempUsername } from '../../helpers/mail/accounts.js';
-import { expectLinkOrigin, findLink, Mailbox, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/mail/mailpit.js';
+import { expectSiteLinkOrigin, findLink, Mailbox, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/mail/mailpit.js';
 import { notApplicable, notChecked } from '../../helpers/verdict.js';
 import type { AsterClient } from '../../helpers/api/aster.js';
 
@@ -74,12 +74,7 @@ test(
     if (!link) return;
 
     await test.step('the link uses the public origin', async () => {
-      expectLinkOrigin(link, {
-        what: 'activation link',
-        expectedOrigin: new URL(run.baseURL).origin,
-        publicSiteUrl: settings.public_site_url,
-        requireHttps: run.mode === 'existing' || run.baseURL.startsWith('https:'),
-      });
+      expectSiteLinkOrigin(link, 'activation link', run, settings.public_site_url);
     });
 
     await test.step('following the link activates the account and lands on the login page', async () => {
