@@ -18,6 +18,7 @@ import {
   removeDir,
   type ServiceProcess,
   spawnService,
+  stopOnce,
   waitUntilReady,
 } from './process.js';
 
@@ -97,19 +98,13 @@ export async function startMailpit(opts: MailpitOptions = {}): Promise<MailpitIn
         if (attempt < 3 && looksLikePortClash(proc.logTail())) continue;
         throw err;
       }
-      let stopped: Promise<void> | undefined;
       return {
         apiUrl,
         smtpHost: host,
         smtpPort,
         tempDir,
         logFile,
-        stop: () => {
-          stopped ??= proc.stop().finally(() => {
-            if (!opts.keepTempDir) removeDir(tempDir);
-          });
-          return stopped;
-        },
+        stop: stopOnce(proc, tempDir, opts.keepTempDir),
       };
     }
   } catch (err) {

@@ -222,3 +222,14 @@ export function removeDir(dir: string): void {
 export function looksLikePortClash(log: string): boolean {
   return /address already in use|bind: /i.test(log);
 }
+
+/** stop() for a started service: stops the process once (later calls share it) and removes its temp dir unless kept. */
+export function stopOnce(proc: ServiceProcess, tempDir: string, keepTempDir = false): () => Promise<void> {
+  let stopped: Promise<void> | undefined;
+  return () => {
+    stopped ??= proc.stop().finally(() => {
+      if (!keepTempDir) removeDir(tempDir);
+    });
+    return stopped;
+  };
+}

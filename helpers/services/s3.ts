@@ -29,6 +29,7 @@ import {
   removeDir,
   type ServiceProcess,
   spawnService,
+  stopOnce,
   waitUntilReady,
 } from './process.js';
 
@@ -170,7 +171,6 @@ export async function startS3(opts: S3Options = {}): Promise<S3Instance> {
         client.destroy();
       }
 
-      let stopped: Promise<void> | undefined;
       return {
         endpoint,
         region,
@@ -182,12 +182,7 @@ export async function startS3(opts: S3Options = {}): Promise<S3Instance> {
         tempDir,
         logFile,
         clientConfig,
-        stop: () => {
-          stopped ??= proc.stop().finally(() => {
-            if (!opts.keepTempDir) removeDir(tempDir);
-          });
-          return stopped;
-        },
+        stop: stopOnce(proc, tempDir, opts.keepTempDir),
       };
     }
   } catch (err) {
