@@ -17,10 +17,12 @@ function config() {
 
 const cfg = config();
 
-/** A run narrowed by --grep, file or line arguments, --last-failed, or a fault-matrix subset. */
+/** A run narrowed by --grep, --project, file or line arguments, --last-failed, or a fault-matrix subset. */
 function filteredRun(): boolean {
   if (process.env.ASTER_FAULT) return true;
-  return process.argv.slice(2).some((a) => /^(-g|--grep|--grep-invert|--last-failed|--only-changed)(=|$)/.test(a) || /\.(ts|js)(:\d+)?$/.test(a));
+  return process.argv
+    .slice(2)
+    .some((a) => /^(-g|--grep|--grep-invert|--project|--last-failed|--only-changed)(=|$)/.test(a) || /\.(ts|js)(:\d+)?$/.test(a));
 }
 // Created once in the runner; workers inherit the path and register the secrets they create.
 secretsDir();
@@ -58,22 +60,26 @@ export default defineConfig({
   projects: [
     { name: 'setup', testMatch: /.*\.setup\.ts/, teardown: 'teardown' },
     { name: 'teardown', testMatch: /.*\.teardown\.ts/ },
-    { name: 'api', testMatch: /.*\.api\.spec\.ts/, grepInvert: /@disruptive/, dependencies: ['setup'] },
     // Checks that disturb the target for everybody (restart it, exhaust the client's rate-limit
-    // buckets) run one at a time, after every other check.
+    // buckets) run one at a time, after every other check, also when an earlier check failed:
+    // they are the teardown of the `checks` gate, which Playwright runs whatever its dependents did.
+    // A filtered run keeps them a plain project after setup, because a teardown project always
+    // runs in full and would drag every disruptive check into a one-item run.
+    ...(filteredRun()
+      ? [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'] }]
+      : [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'], teardown: 'disruptive' }]),
+    { name: 'api', testMatch: /.*\.api\.spec\.ts/, grepInvert: /@disruptive/, dependencies: ['checks'] },
     {
       name: 'disruptive',
       testMatch: /.*\.api\.spec\.ts/,
       grep: /@disruptive/,
-      // Playwright runs dependency projects unfiltered, so a filtered run would otherwise run the
-      // whole suite first; there the disruptive checks start after setup instead.
-      dependencies: filteredRun() ? ['setup'] : ['api', 'browser'],
+      ...(filteredRun() ? { dependencies: ['setup'] } : {}),
       workers: 1,
     },
     {
       name: 'browser',
       testMatch: /.*\.ui\.spec\.ts/,
-      dependencies: ['setup'],
+      dependencies: ['checks'],
       use: {
         ...devices['Desktop Chrome'],
         viewport: { width: 1440, height: 960 },

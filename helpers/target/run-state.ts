@@ -46,3 +46,10 @@ export function readRunState(): RunState {
   if (!file) throw new Error('ASTER_RUN_STATE is not set: run the suite with `npx playwright test`, which prepares the target first.');
   return JSON.parse(readFileSync(file, 'utf8')) as RunState;
 }
+
+/** Written by the `checks` gate once setup has completed; the disruptive checks run only after it. */
+export function checksStartedMarker(): string {
+  const file = process.env.ASTER_RUN_STATE;
+  if (!file) throw new Error('ASTER_RUN_STATE is not set');
+  return `${file}.checks-started`;
+}
