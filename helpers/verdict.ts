@@ -23,3 +23,11 @@ export function notApplicable(why: string): never {
   test.skip(true, `N_A: ${why}`);
   throw new Error('unreachable');
 }
+
+/**
+ * Marks a passing check's result as qualified: it passed, but what it proved is narrower than the
+ * item or carries advice. The note travels into every launch report format.
+ */
+export function qualifiedPass(note: string): void {
+  test.info().annotations.push({ type: 'qualified', description: note });
+}
