@@ -59,6 +59,15 @@ const wholeSeconds = z.string().trim().regex(/^\d+$/, 'must be a whole number of
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
+/** Local tools a run may do without (their items are then NOT_CHECKED instead of the run stopping). */
+export const OPTIONAL_TOOLS = ['browser', 'mailpit', 's3'] as const;
+const toolList = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+  .refine((l) => l.every((t) => (OPTIONAL_TOOLS as readonly string[]).includes(t)), `must be a comma-separated list of ${OPTIONAL_TOOLS.join(', ')}`);
+
 const onOff = (a: string, b: string) =>
   z
     .string()
@@ -124,6 +133,7 @@ export const VARIABLES = {
   },
   ASTER_WAIVERS_FILE: { schema: nonEmpty, example: 'waivers.json', doc: 'waivers file' },
   PLAYWRIGHT_CHROMIUM_EXECUTABLE: { schema: nonEmpty, example: '/usr/bin/chromium', doc: 'Chromium to drive' },
+  ASTER_WITHOUT: { schema: toolList, example: 'mailpit,s3', doc: 'run without these local tools; their items are NOT_CHECKED' },
   // Expectations
   ASTER_EXPECT_VERSION: {
     schema: z
