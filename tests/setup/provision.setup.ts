@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test as setup } from '@playwright/test';
 import { AsterClient } from '../../helpers/api/aster.js';
+import { snapshotOf } from '../../helpers/safety/settings.js';
 import { provisionManaged } from '../../helpers/target/provision.js';
 import { readRunState, writeRunState } from '../../helpers/target/run-state.js';
 
@@ -16,6 +17,7 @@ setup('snapshot the instance settings of the existing deployment', async () => {
   const state = readRunState();
   setup.skip(state.mode === 'managed', 'managed target: thrown away after the run');
   const admin = await AsterClient.signIn(state.baseURL, state.admin);
-  const settings = Object.fromEntries((await admin.allConfig()).map((c) => [c.key, c.value]));
+  // Values with who wrote each last and when, so the teardown can tell the suite's changes from the server's own.
+  const settings = snapshotOf(await admin.allConfig());
   writeFileSync(path.join(path.dirname(String(process.env.ASTER_RUN_STATE)), 'settings-before.json'), JSON.stringify(settings), { mode: 0o600 });
 });
