@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { AsterClient } from './api/aster.js';
 
+// upstream: src/services/remote/remote_node.rs RemoteNodeInfo, listed in an AsterForge OffsetPage.
 const RemoteNode = z.object({ id: z.number(), name: z.string().optional(), is_enabled: z.boolean().optional() }).passthrough();
 
 export async function followerNodes(admin: AsterClient): Promise<z.output<typeof RemoteNode>[]> {

@@ -241,6 +241,7 @@ export class AsterClient {
     return this.call('GET', '/api/v1/admin/locks', S.offsetPage(S.AdminLock), { query: { limit: 100 } });
   }
   /** Admin-created accounts are active and email-verified (integrations §4.5). */
+  // upstream: src/services/user/account/admin.rs CreateUserOutput (generated_password is skipped when None).
   createUser(username: string, email: string, password: string) {
     return this.call('POST', '/api/v1/admin/users', z.object({ user: S.UserInfo }).passthrough(), { json: { username, email, password } });
   }

@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 
+// upstream: src/cli/shared.rs SuccessEnvelope around src/cli/doctor/mod.rs DoctorReport, DoctorCheck (suggestion and details
+// are skipped when empty; DoctorStatus is ok/warn/fail).
 const Doctor = z.object({
   ok: z.boolean(),
   data: z.object({

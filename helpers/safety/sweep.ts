@@ -57,6 +57,11 @@ export function cleanupCommand(run?: string): string {
   return run ? `npm run cleanup -- --run ${run}` : 'npm run cleanup';
 }
 
+// upstream: FolderListItem / FileListItem (src/services/files/folder/models.rs), TrashFileItem / TrashFolderItem
+// (src/services/files/trash/models.rs). FolderPage: FolderContents (folder/models.rs; next_file_cursor is Option: null on the
+// last page). TrashPage: TrashContents (trash/models.rs, same). SearchPage: SearchResults (src/services/content/search.rs).
+// Page: AsterForge OffsetPage; ShareItem: MyShareInfo (src/services/share/models.rs); DavAccount: WebdavAccountInfo
+// (src/services/webdav/account.rs).
 const ListItem = z.object({ id: z.number(), name: z.string() }).passthrough();
 const FolderPage = z
   .object({

@@ -69,6 +69,7 @@ export async function provisionManaged(state: RunState): Promise<RunState> {
 
   const user: Credentials = state.user ?? { identifier: 'ltuser', password: generatedPassword() };
   if (fault?.skipStorage) return { ...state, user: undefined };
+  // upstream: src/services/user/account/admin.rs CreateUserOutput (generated_password is skipped when None).
   await admin.call('POST', '/api/v1/admin/users', z.object({ user: S.UserInfo }).passthrough(), {
     json: { username: user.identifier, email: `${user.identifier}@launch.test`, password: user.password },
   });

@@ -7,7 +7,11 @@ import { z } from 'zod';
 import type { AsterClient } from '../api/aster.js';
 import type { RunState } from '../target/run-state.js';
 
-/** The preview-app registry (`frontend_preview_apps_json`, integrations §2.1). */
+/**
+ * The preview-app registry (`frontend_preview_apps_json`, integrations §2.1).
+ * upstream: src/services/preview/apps/types.rs PublicPreviewAppsConfig, PublicPreviewAppDefinition: `labels`, `extensions`
+ * and `config` are skipped when empty, `enabled` may be absent from hand-written JSON (it defaults to true).
+ */
 export const Registry = z
   .object({
     version: z.number(),
@@ -17,7 +21,8 @@ export const Registry = z
           key: z.string(),
           provider: z.string(),
           enabled: z.boolean().optional(),
-          extensions: z.array(z.string()),
+          // Absent when the app handles no extension (e.g. a discovery-built app with none listed).
+          extensions: z.array(z.string()).default([]),
           config: z.record(z.string(), z.unknown()).optional(),
         })
         .passthrough(),
@@ -60,7 +65,10 @@ export async function wopiAppFor(run: RunState, admin: AsterClient, ext: string)
   return { key: app.key, discoveryUrl, proofKey };
 }
 
-/** An app as the panel sees it in `GET /api/v1/public/preview-apps` (disabled apps are left out). */
+/**
+ * An app as the panel sees it in `GET /api/v1/public/preview-apps` (disabled apps are left out).
+ * upstream: src/services/preview/apps/types.rs PublicPreviewAppDefinition (labels, extensions, config skipped when empty).
+ */
 export const PublicPreviewApp = z
   .object({
     key: z.string(),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { registerSecret } from '../secrets.js';
 
+// upstream: src/services/preview/wopi/types.rs WopiCheckFileInfo (PascalCase; the fields read here are always sent).
 export const CheckFileInfo = z
   .object({ BaseFileName: z.string(), Size: z.number(), Version: z.string(), UserCanWrite: z.boolean(), SupportsLocks: z.boolean() })
   .passthrough();

@@ -241,6 +241,7 @@ test(
     if (!subject) notChecked('ASTER_RESTART_CMD', `whether avatars survive ${NO_RESTART}`);
     try {
       const api = await subject.signIn();
+      // upstream: src/services/user/account/models.rs MeResponse.profile (src/services/user/profile/info.rs UserProfileInfo).
       const previous = (await api.call('GET', '/api/v1/auth/me', z.object({ profile: z.object({ avatar: z.unknown() }).passthrough() }).passthrough())).profile
         .avatar as { source?: string } | null;
       if (subject.kind === 'deployment') {

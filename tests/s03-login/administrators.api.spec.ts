@@ -14,6 +14,7 @@ import { entryOf } from '../../helpers/entry/entry.js';
 import { DEFAULT_CREDENTIALS, judgePassword, MIN_LENGTH } from '../../helpers/entry/passwords.js';
 import { manual } from '../../helpers/verdict.js';
 
+// upstream: src/services/user/account/models.rs UserInfo (created_at always sent).
 const Admin = UserInfo.extend({ created_at: z.string().optional() });
 
 async function administrators(adminApi: AsterClient) {

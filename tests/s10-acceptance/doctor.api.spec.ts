@@ -6,6 +6,8 @@ import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
 import { notChecked } from '../../helpers/verdict.js';
 
+// upstream: src/cli/shared.rs SuccessEnvelope around src/cli/doctor/mod.rs DoctorReport, DoctorCheck (suggestion and details
+// are skipped when empty; DoctorStatus is ok/warn/fail).
 const Doctor = z.object({
   ok: z.boolean(),
   data: z.object({
