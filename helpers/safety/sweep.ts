@@ -227,6 +227,47 @@ export async function purgeItem(client: AsterClient, kind: 'file' | 'folder', id
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Removes every file and folder of the account with exactly this name (live: in `folderId` when
+ * given and found there, else anywhere; and in the trash), and the account's shares of it.
+ * Returns what it removed; throws what the server refused.
+ */
+export async function removeByName(client: AsterClient, name: string, folderId?: number | null): Promise<string[]> {
+  const removed: string[] = [];
+  for (const s of await paged(client, '/api/v1/shares', ShareItem)) {
+    if (s.resource_name !== name) continue;
+    await client.deleteShare(s.id).catch((e) => {
+      if (!gone(e)) throw e;
+    });
+    removed.push(`share ${s.id}`);
+  }
+  let live: { kind: 'file' | 'folder'; id: number }[] = [];
+  if (folderId !== undefined) {
+    try {
+      const list = await listAll(client, folderId);
+      live = [...list.files.map((f) => ({ kind: 'file' as const, ...f })), ...list.folders.map((f) => ({ kind: 'folder' as const, ...f }))].filter((f) => f.name === name);
+    } catch (e) {
+      if (!gone(e)) throw e; // the folder itself is gone: look everywhere
+    }
+  }
+  if (live.length === 0) live = (await findLive(client, name, (n) => n === name)).items;
+  for (const f of live) {
+    await removeItem(client, f.kind, f.id);
+    removed.push(`${f.kind} ${f.id}`);
+  }
+  const trash = await trashAll(client);
+  for (const [kind, list] of [
+    ['file', trash.files],
+    ['folder', trash.folders],
+  ] as const) {
+    for (const f of list.filter((x) => x.name === name)) {
+      await purgeItem(client, kind, f.id);
+      removed.push(`trashed ${kind} ${f.id}`);
+    }
+  }
+  return removed;
+}
+
 function matcher(kind: 'item' | 'webdavAccount' | 'user', run?: string) {
   return (name: string): string | undefined => {
     const r = runOf(kind, name);

@@ -77,6 +77,7 @@ test(
   async ({ browser, userContext, userApi, workFolder, owned, ns, run, evidence }) => {
     const current = entryOf(run).current;
     const name = ns.name('csp', 'png');
+    owned.byName(userApi, name, { folderId: workFolder.id });
     const image = await userApi.uploadBytes(name, await makePng(name), workFolder.id, 'image/png');
     owned.file(userApi, image.id);
     const share = await userApi.createShare({ type: 'file', id: image.id });

@@ -25,6 +25,7 @@ for (const kind of ['docx', 'xlsx', 'pptx'] as OfficeKind[]) {
       const label = appLabel(app);
 
       const name = ns.name('office', kind);
+      owned.byName(userApi, name, { folderId: workFolder.id });
       const { file } = await uploadOfficeFile(userApi, workFolder.id, name, kind);
       owned.file(userApi, file.id);
 

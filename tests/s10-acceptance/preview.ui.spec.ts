@@ -14,6 +14,8 @@ test(
     const pdfName = ns.name('doc', 'pdf');
     const png = await makePng(pngName);
     const pdf = await makePdf(pdfName);
+    owned.byName(userApi, pngName, { folderId: workFolder.id });
+    owned.byName(userApi, pdfName, { folderId: workFolder.id });
     const image = await userApi.uploadBytes(pngName, png, workFolder.id, 'image/png');
     owned.file(userApi, image.id);
     const doc = await userApi.uploadBytes(pdfName, pdf, workFolder.id, 'application/pdf');

@@ -14,6 +14,8 @@ test(
   async ({ userPage, userApi, browser, workFolder, owned, ns, run, evidence }) => {
     const name = ns.name('shared', 'txt');
     const bytes = Buffer.from(`shared ${name} ${randomBytes(8).toString('hex')}\n`);
+    // The file and the share the dialog makes of it, removed by name whatever step fails.
+    owned.byName(userApi, name, { folderId: workFolder.id });
     const file = await userApi.uploadBytes(name, bytes, workFolder.id, 'text/plain');
     owned.file(userApi, file.id);
 
@@ -51,6 +53,7 @@ test(
   checks(['10.7'], '@own-data'),
   async ({ userApi, browser, workFolder, owned, ns, run }) => {
     const name = ns.name('protected', 'txt');
+    owned.byName(userApi, name, { folderId: workFolder.id });
     const file = await userApi.uploadBytes(name, Buffer.from('protected content\n'), workFolder.id, 'text/plain');
     owned.file(userApi, file.id);
     const password = `pw-${randomBytes(9).toString('base64url')}`;

@@ -11,6 +11,8 @@ test(
   async ({ userPage, userApi, workFolder, owned, ns, run, evidence }) => {
     const name = ns.name('restore-me', 'bin');
     const bytes = randomBytes(32 * 1024);
+    // Found by name wherever the panel leaves it (its folder or the trash) if a step fails.
+    owned.byName(userApi, name, { folderId: workFolder.id });
     const file = await userApi.uploadBytes(name, bytes, workFolder.id);
     owned.file(userApi, file.id);
 
