@@ -1,24 +1,34 @@
 /**
- * Playwright reporter that writes reports/launch-report.{json,md}: every checklist item with a
- * status, evidence and re-run command; prints a per-section summary; turns the run red on a FAIL,
- * a run with no checklist test, or a stale waiver; and scrubs the run's secrets from every
- * artifact once all reporters are done.
+ * Playwright reporter that writes reports/launch-report.{json,md,html}: every checklist item with a
+ * status, evidence, notes and re-run command; prints a per-section summary; sets the exit status
+ * from the verdict (0 GO, 1 NO_GO, 3 INCOMPLETE; a failed test never yields 0); and scrubs the
+ * run's secrets from every artifact once all reporters are done.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { CHECKLIST_ANNOTATION } from '../helpers/checklist.js';
+import { renderHtml } from './html.js';
 import { renderMarkdown, renderSummary } from './markdown.js';
-import type { TestRecord } from './model.js';
+import type { ListedTest, TestRecord, Verdict } from './model.js';
 import { scrubArtifacts } from './scrub.js';
-import { buildReport } from './verdict.js';
+import { loadSignoffs } from './signoffs.js';
+import { listWholeSuite, testKey } from './suite-listing.js';
+import { stripAnsi } from './text.js';
+import { buildReport, exitCodeFor } from './verdict.js';
 import { loadWaivers } from './waivers.js';
+
+/** `npx playwright test --list`: nothing runs, so there is no verdict to give. */
+const listMode = () => process.argv.includes('--list');
 
 export default class LaunchReporter implements Reporter {
   private readonly records = new Map<string, TestRecord>();
   private config?: FullConfig;
   private outDir = 'reports';
   private runError?: string;
+  private listing?: Promise<{ tests?: ListedTest[]; error?: string }>;
+  private selected: string[] = [];
+  private verdict?: Verdict;
 
   printsToStdio(): boolean {
     return false;
@@ -27,27 +37,38 @@ export default class LaunchReporter implements Reporter {
   /** The project root: where playwright.config.ts lives (config.rootDir is the test directory). */
   private root = process.cwd();
 
-  onBegin(config: FullConfig, _suite: Suite): void {
+  onBegin(config: FullConfig, suite: Suite): void {
     this.config = config;
+    if (listMode()) return;
     if (config.configFile) this.root = path.dirname(config.configFile);
-    this.outDir = process.env.ASTER_REPORTS_DIR ?? path.join(this.root, 'reports');
+    this.outDir = path.resolve(process.env.ASTER_REPORTS_DIR ?? path.join(this.root, 'reports'));
     rmSync(path.join(this.outDir, 'evidence'), { recursive: true, force: true });
+    // The tests this run selected, and (in the background) every test of the whole suite: an item
+    // passes only when all of its tests ran, and a run that selected less is PARTIAL.
+    this.selected = suite
+      .allTests()
+      .filter((t) => t.annotations.some((a) => a.type === CHECKLIST_ANNOTATION))
+      .map((t) => testKey(t.parent.project()?.name ?? '', t.location.file, t.location.line, t.location.column, t.title));
+    this.listing = config.configFile
+      ? listWholeSuite(config.configFile, this.root)
+      : Promise.resolve({ error: 'no configuration file to list the suite from' });
   }
 
   onError(error: { message?: string }): void {
-    this.runError = (error.message ?? 'unknown error').split('\n')[0];
+    this.runError = stripAnsi(error.message ?? 'unknown error').split('\n')[0];
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
     // Setup and teardown steps prove no item, but their failure means the run cannot be trusted.
     const project = test.parent.project()?.name;
     if ((project === 'setup' || project === 'teardown') && (result.status === 'failed' || result.status === 'timedOut')) {
-      this.runError = `${project} step "${test.title}" failed: ${(result.error?.message ?? '').split('\n')[0]}`;
+      this.runError = `${project} step "${test.title}" failed: ${stripAnsi(result.error?.message ?? '').split('\n')[0]}`;
     }
     const annotations = [...test.annotations, ...result.annotations.filter((a) => !test.annotations.includes(a))];
     const items = [...new Set(annotations.filter((a) => a.type === CHECKLIST_ANNOTATION).map((a) => String(a.description)))];
     this.records.set(test.id, {
       id: test.id,
+      key: testKey(project ?? '', test.location.file, test.location.line, test.location.column, test.title),
       title: test.title,
       file: path.relative(this.root, test.location.file),
       line: test.location.line,
@@ -57,7 +78,7 @@ export default class LaunchReporter implements Reporter {
       status: result.status,
       durationMs: result.duration,
       annotations: annotations.map((a) => ({ type: a.type, description: a.description })),
-      error: result.error?.message,
+      error: result.error?.message === undefined ? undefined : stripAnsi(result.error.message),
       attachments: result.attachments.map((a) => ({ name: a.name, path: a.path ?? this.saveEvidence(test, a), contentType: a.contentType })),
     });
   }
@@ -79,28 +100,40 @@ export default class LaunchReporter implements Reporter {
   }
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    if (listMode()) return undefined;
     const waiverFile = process.env.ASTER_WAIVERS_FILE ?? path.join(this.root, 'waivers.json');
+    const signoffFile = process.env.ASTER_SIGNOFFS_FILE ?? path.join(this.root, 'signoffs.json');
     const { waivers, problems } = loadWaivers(waiverFile);
+    const signoffs = loadSignoffs(signoffFile);
+    const listing = (await this.listing) ?? { error: 'the run did not begin' };
+    const htmlReport = path.resolve(this.root, process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ?? 'playwright-report');
     const report = buildReport({
       tests: [...this.records.values()],
+      suite: { listed: listing.tests, listError: listing.error, selected: this.selected },
       waivers,
       waiverFileProblems: problems,
-      target: { baseURL: process.env.ASTER_RUN_BASE_URL, kind: process.env.ASTER_RUN_TARGET_KIND, runId: process.env.ASTER_RUN_ID },
+      signoffs: signoffs.signoffs,
+      signoffFileProblems: signoffs.problems,
+      target: { baseURL: process.env.ASTER_RUN_BASE_URL, kind: targetKind(), runId: process.env.ASTER_RUN_ID },
       today: new Date().toISOString().slice(0, 10),
       runError: this.runError ?? (result.status === 'interrupted' ? 'interrupted' : result.status === 'timedout' ? 'global timeout' : undefined),
+      paths: { reportDir: this.outDir, playwrightReport: htmlReport },
     });
     mkdirSync(this.outDir, { recursive: true });
     writeFileSync(path.join(this.outDir, 'launch-report.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(path.join(this.outDir, 'launch-report.md'), renderMarkdown(report));
-    console.log(`\n${renderSummary(report)}`);
+    writeFileSync(path.join(this.outDir, 'launch-report.html'), renderHtml(report));
+    console.log(`\n${renderSummary(report, path.relative(process.cwd(), this.outDir) || '.')}`);
+    this.verdict = report.verdict;
     if (report.verdict === 'NO_GO' && result.status === 'passed') return { status: 'failed' };
     return undefined;
   }
 
   async onExit(): Promise<void> {
+    if (this.verdict) setExitStatus(this.verdict);
     // This run's artifacts only (reports/ may also hold other runs, e.g. the fault matrix's).
     const dirs = [
-      ...['launch-report.json', 'launch-report.md', 'junit.xml', 'evidence'].map((f) => path.join(this.outDir, f)),
+      ...['launch-report.json', 'launch-report.md', 'launch-report.html', 'junit.xml', 'evidence'].map((f) => path.join(this.outDir, f)),
       this.config?.projects[0]?.outputDir ?? path.join(this.root, 'test-results'),
       process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ?? path.join(this.root, 'playwright-report'),
     ];
@@ -110,4 +143,30 @@ export default class LaunchReporter implements Reporter {
     const secrets = process.env.ASTER_SECRETS_DIR;
     if (secrets && !process.env.ASTER_SECRETS_DIR_KEEP) rmSync(secrets, { recursive: true, force: true });
   }
+}
+
+/**
+ * The target kind global setup learned (helpers/target/run-state.ts): from the environment it
+ * sets for this process, else from the run state file while it still exists.
+ */
+function targetKind(): string | undefined {
+  if (process.env.ASTER_RUN_TARGET_KIND) return process.env.ASTER_RUN_TARGET_KIND;
+  const file = process.env.ASTER_RUN_STATE;
+  if (!file || !existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { targetKind?: string }).targetKind;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Playwright ends the run with process.exit(0 | 1 | 130) after every reporter's onExit
+ * (lib/cli/testActions.js: `status === "passed" ? 0 : 1`). A reporter cannot return its own code,
+ * so the verdict's code replaces a 0 at that call: GO stays 0, INCOMPLETE becomes 3. A 1 (a failed
+ * test, a NO_GO) or 130 (interrupted) is never changed.
+ */
+function setExitStatus(verdict: Verdict): void {
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => exit(exitCodeFor(Number(code ?? process.exitCode ?? 0), verdict))) as typeof process.exit;
 }

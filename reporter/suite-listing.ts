@@ -1,0 +1,93 @@
+/**
+ * Which checklist tests the whole suite has, whatever this run selected. Playwright hands a
+ * reporter only the tests of the selected projects, filtered by --grep, file arguments,
+ * --last-failed or --shard, so the reporter lists the suite again in a child process (every
+ * project, no filter, `--list`: nothing runs) and compares. A test is known by its key: project,
+ * file, line, column and title, the same in the run and in the listing.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { CHECKLIST_ANNOTATION } from '../helpers/checklist.js';
+import type { ListedTest } from './model.js';
+
+export function testKey(project: string, absFile: string, line: number, column: number, title: string): string {
+  return [project, absFile, line, column, title].join('\u0000');
+}
+
+interface JsonSuite {
+  specs?: {
+    title: string;
+    file: string;
+    line: number;
+    column: number;
+    tests: { projectName: string; annotations: { type: string; description?: string }[] }[];
+  }[];
+  suites?: JsonSuite[];
+}
+
+/** The checklist tests of a `playwright test --list --reporter=json` report. `projectRoot`: file paths in the result are relative to it. */
+export function parseListing(json: string, projectRoot: string): ListedTest[] {
+  const report = JSON.parse(json) as { config: { rootDir: string }; suites: JsonSuite[]; errors?: { message?: string }[] };
+  if (report.errors?.length) throw new Error(`the listing reported errors: ${report.errors.map((e) => (e.message ?? '').split('\n')[0]).join('; ')}`);
+  const out: ListedTest[] = [];
+  const walk = (s: JsonSuite) => {
+    for (const spec of s.specs ?? []) {
+      const abs = path.resolve(report.config.rootDir, spec.file);
+      for (const t of spec.tests) {
+        const items = [...new Set(t.annotations.filter((a) => a.type === CHECKLIST_ANNOTATION).map((a) => String(a.description)))];
+        if (items.length === 0) continue;
+        out.push({
+          key: testKey(t.projectName, abs, spec.line, spec.column, spec.title),
+          title: spec.title,
+          project: t.projectName,
+          file: `${path.relative(projectRoot, abs).split(path.sep).join('/')}:${spec.line}`,
+          items,
+        });
+      }
+    }
+    for (const c of s.suites ?? []) walk(c);
+  };
+  for (const s of report.suites) walk(s);
+  return out;
+}
+
+/** Lists every checklist test of the suite defined by `configFile`, in a child process. */
+export function listWholeSuite(configFile: string, projectRoot: string, timeoutMs = 180_000): Promise<{ tests?: ListedTest[]; error?: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aster-listing-'));
+  const out = path.join(dir, 'list.json');
+  const cli = createRequire(path.join(projectRoot, 'package.json')).resolve('@playwright/test/cli');
+  const env: NodeJS.ProcessEnv = { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: out, ASTER_JSON_REPORT: '' };
+  delete env.PLAYWRIGHT_JSON_OUTPUT_NAME;
+  delete env.PLAYWRIGHT_JSON_OUTPUT_DIR;
+  return new Promise((resolve) => {
+    let stderr = '';
+    const child = spawn(process.execPath, [cli, 'test', '--list', '--reporter=json', '--config', configFile], {
+      cwd: projectRoot,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const finish = (r: { tests?: ListedTest[]; error?: string }) => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      resolve(r);
+    };
+    child.on('error', (e) => finish({ error: e.message }));
+    child.on('close', (code, signal) => {
+      try {
+        const tests = parseListing(readFileSync(out, 'utf8'), projectRoot);
+        if (tests.length === 0) return finish({ error: 'the listing found no checklist test' });
+        finish({ tests });
+      } catch (e) {
+        const why = signal ? `killed by ${signal}` : `exit ${code}`;
+        finish({ error: `${why}: ${(e as Error).message.split('\n')[0]}${stderr ? `; ${stderr.trim().split('\n').slice(-1)[0]}` : ''}` });
+      }
+    });
+  });
+}
