@@ -3,7 +3,7 @@
  * checklist items that must turn FAIL. `npm run faults` runs them; a unit test refuses a checked
  * item that no fault proves.
  */
-import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AsterClient } from '../helpers/api/aster.js';
@@ -437,15 +437,15 @@ export const FAULTS: Fault[] = [
     fails: ['1.1', '1.2', '1.3', '7.3'],
   },
   {
-    name: 'config-world-readable',
-    description: "the operator's data/config.toml is world-readable (0644), exposing jwt_secret and the other secrets",
+    name: 'data-owned-by-another-user',
+    description:
+      'the data/ bind mount belongs to another user than the one AsterDrive runs as (a backup copied in as a different user, the Docker volume not chowned to 10001:10001)',
     induction: 'data-dir',
     beforeStart: (workdir) => {
-      // The server fills in the missing secrets at start and keeps the file's mode.
-      mkdirSync(path.join(workdir, 'data'), { recursive: true });
-      const file = path.join(workdir, 'data', 'config.toml');
-      writeFileSync(file, '# written by the operator\n[auth]\n');
-      chmodSync(file, 0o644);
+      const data = path.join(workdir, 'data');
+      mkdirSync(path.join(data, 'uploads'), { recursive: true });
+      // nobody:nogroup, as after `cp -a` of a backup made on another machine.
+      for (const dir of [data, path.join(data, 'uploads')]) chownSync(dir, 65534, 65534);
     },
     runs: ['1.7', '11.7'],
     fails: ['1.7'],

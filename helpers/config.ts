@@ -98,6 +98,11 @@ export const VARIABLES = {
     doc: 'shell command that runs aster_drive doctor',
   },
   ASTER_DATA_DIR: { schema: nonEmpty, example: '/srv/asterdrive/data', doc: 'the data directory, when the suite runs on the same host' },
+  ASTER_RUNTIME_USER: {
+    schema: z.string().trim().regex(/^\d+:\d+$/, 'must be uid:gid in numbers'),
+    example: '10001:10001',
+    doc: 'uid:gid AsterDrive runs as (the Docker image: 10001:10001), when the suite cannot see the process',
+  },
   ASTER_BACKUP_CMD: { schema: nonEmpty, example: '/usr/local/bin/asterdrive-backup', doc: 'shell command that makes a backup of the deployment' },
   ASTER_RESTORE_CMD: {
     schema: nonEmpty,

@@ -4,7 +4,7 @@
  * avatars and the temporary directories. Secrets are registered for redaction and never returned
  * in clear to messages or evidence (only whether they are present and unchanged).
  */
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { SuiteConfig } from '../config.js';
 import { registerSecret } from '../secrets.js';
@@ -128,4 +128,68 @@ export function mib(bytes: number): number {
 
 export function octal(mode: number): string {
   return `0${mode.toString(8).padStart(3, '0')}`;
+}
+
+export interface RuntimeUser {
+  uid: number;
+  gid: number;
+  /** How the suite learned it. */
+  source: string;
+}
+
+function processUser(pid: number): { uid: number; gid: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    // Effective ids: the second column of the Uid:/Gid: lines.
+    const uid = /^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1];
+    const gid = /^Gid:\s+\d+\s+(\d+)/m.exec(status)?.[1];
+    return uid && gid ? { uid: Number(uid), gid: Number(gid) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Processes named aster_drive on this host whose working directory holds `dataDir`, else all of them. */
+function asterDriveProcesses(dataDir: string): number[] {
+  let pids: number[] = [];
+  try {
+    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+  } catch {
+    return [];
+  }
+  const named = pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'aster_drive';
+    } catch {
+      return false;
+    }
+  });
+  const here = named.filter((pid) => {
+    try {
+      return path.join(readlinkSync(`/proc/${pid}/cwd`), 'data') === dataDir;
+    } catch {
+      return false;
+    }
+  });
+  return here.length ? here : named;
+}
+
+/**
+ * The uid:gid AsterDrive runs as: ASTER_RUNTIME_USER, else the managed target's process, else the
+ * one aster_drive process on this host. Undefined when it cannot be known.
+ */
+export function runtimeUserOf(run: RunState, cfg: SuiteConfig, dataDir: string): RuntimeUser | undefined {
+  const given = cfg.env.ASTER_RUNTIME_USER;
+  if (given) {
+    const [uid, gid] = String(given).split(':').map(Number);
+    return { uid, gid, source: 'ASTER_RUNTIME_USER' };
+  }
+  if (run.managed) {
+    const user = processUser(run.managed.pid);
+    return user && { ...user, source: `the managed target's process ${run.managed.pid}` };
+  }
+  const pids = asterDriveProcesses(dataDir);
+  if (pids.length !== 1) return undefined;
+  const user = processUser(pids[0]);
+  return user && { ...user, source: `the aster_drive process ${pids[0]} on this host` };
 }

@@ -15,12 +15,12 @@ import { LoginError } from '../../helpers/api/aster.js';
 import * as S from '../../helpers/api/schemas.js';
 import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
-import { changedSecrets, dataDirOf, describeSecrets, octal, readSecrets, usage, walk } from '../../helpers/data/data-dir.js';
+import { changedSecrets, dataDirOf, describeSecrets, octal, readSecrets, runtimeUserOf, usage, walk } from '../../helpers/data/data-dir.js';
 import { downloadHash, folderExists, makeRecords, publicShare } from '../../helpers/data/operations.js';
 import { type RestartSubject, restartSubject } from '../../helpers/data/subject.js';
 import { localPolicy } from '../../helpers/target/provision.js';
 import { sha256 } from '../../helpers/files/hash.js';
-import { manual, notApplicable, notChecked } from '../../helpers/verdict.js';
+import { manual, notApplicable, notChecked, qualifiedPass } from '../../helpers/verdict.js';
 
 const VOLUME = 'mount data/ on a persistent volume (Docker: `-v asterdrive-data:/data`; systemd: a directory on disk, not a tmpfs)';
 const NO_RESTART = 'a restart cannot be made from outside; run the suite where it may restart the server';
@@ -280,41 +280,46 @@ test(
 );
 
 test(
-  'data/ belongs to the runtime user: one owner, config.toml not world-readable, nothing world-writable',
+  'data/ belongs to the user AsterDrive runs as, who can write it, and nothing in it is world-writable',
   checks(['1.7'], '@readonly'),
   async ({ run, evidence }) => {
-    const data = dataDirOf(run, loadConfig());
+    const cfg = loadConfig();
+    const data = dataDirOf(run, cfg);
     if (!data) notChecked('ASTER_DATA_DIR', 'owners and permissions of the data directory cannot be seen from outside');
     expect(existsSync(data.dir), `${data.dir} (${data.source}) does not exist`).toBe(true);
-    const config = path.join(data.dir, 'config.toml');
-    const db = path.join(data.dir, 'asterdrive.db');
-    const refFile = existsSync(config) ? config : existsSync(db) ? db : undefined;
-    expect(refFile, `neither config.toml nor asterdrive.db is in ${data.dir}: is it the data directory?`).toBeTruthy();
-    const ref = statSync(refFile as string);
+    const runtime = runtimeUserOf(run, cfg, data.dir);
+    if (!runtime) notChecked('ASTER_RUNTIME_USER', 'the user AsterDrive runs as is not visible from here (no aster_drive process on this host)');
     const { entries, truncated } = walk(data.dir);
-    const owner = `${ref.uid}:${ref.gid}`;
-    const foreign = entries.filter((e) => `${e.uid}:${e.gid}` !== owner);
+    const foreign = entries.filter((e) => e.uid !== runtime.uid);
+    const otherGroup = entries.filter((e) => e.uid === runtime.uid && e.gid !== runtime.gid);
+    // The owner must be able to write what the server writes: directories it creates entries in,
+    // the config it fills in, the database and its journal, the objects it replaces.
+    const ownerCannotWrite = entries.filter((e) => e.type !== 'symlink' && e.uid === runtime.uid && (e.mode & (e.type === 'dir' ? 0o700 : 0o600)) !== (e.type === 'dir' ? 0o700 : 0o600));
     const worldWritable = entries.filter((e) => e.type !== 'symlink' && (e.mode & 0o002) !== 0);
+    const config = path.join(data.dir, 'config.toml');
     const configMode = existsSync(config) ? statSync(config).mode & 0o7777 : undefined;
     const show = (list: typeof entries) => list.slice(0, 20).map((e) => `${e.rel} ${e.uid}:${e.gid} ${octal(e.mode)}`);
+    const owner = `${runtime.uid}:${runtime.gid}`;
     await evidence('data directory owners and modes', {
       dataDir: data.dir,
       source: data.source,
-      runtimeOwner: `${owner} (owner of ${path.basename(refFile as string)})`,
+      runtimeUser: `${owner} (${runtime.source})`,
       entries: entries.length,
       truncated,
       configToml: configMode === undefined ? 'absent' : octal(configMode),
       foreign: show(foreign),
+      otherGroup: show(otherGroup),
+      ownerCannotWrite: show(ownerCannotWrite),
       worldWritable: show(worldWritable),
     });
     expect(
       show(foreign),
-      `these entries under ${data.dir} are not owned by the runtime user ${owner}: the server may fail to write them (uploads, config write-back, SQLite journal). chown -R ${owner} the data directory (the Docker image runs as 10001:10001)`,
+      `these entries under ${data.dir} do not belong to ${owner}, the user AsterDrive runs as (${runtime.source}): it may fail to write them (uploads, config write-back, the SQLite journal). chown -R ${owner} ${data.dir} (the Docker image runs as 10001:10001)`,
     ).toEqual([]);
-    expect(
-      configMode !== undefined && (configMode & 0o004) !== 0,
-      `config.toml is world-readable (${octal(configMode ?? 0)}) but holds jwt_secret and the other secrets: chmod 600 ${config}`,
-    ).toBe(false);
+    expect(show(ownerCannotWrite), `${owner} owns these entries but may not write them: chmod u+rwX -R ${data.dir}`).toEqual([]);
     expect(show(worldWritable), `these entries under ${data.dir} are world-writable: any local account can change data or config. chmod o-w them`).toEqual([]);
+    if (otherGroup.length) qualifiedPass(`${otherGroup.length} entries belong to ${runtime.uid} with another group than ${runtime.gid}; harmless for AsterDrive, but unusual`);
+    if (configMode !== undefined && (configMode & 0o004) !== 0)
+      qualifiedPass(`config.toml is world-readable (${octal(configMode)}, as AsterDrive writes it) and holds jwt_secret: consider chmod 600 ${config}`);
   },
 );
