@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { resolveChromium } from './helpers/chromium.js';
+import { localTools, missingToolsMessage } from './helpers/capabilities.js';
 import { ConfigError, loadConfig } from './helpers/config.js';
 import { secretsDir } from './helpers/secrets.js';
 
@@ -26,12 +26,20 @@ function filteredRun(): boolean {
 }
 // Created once in the runner; workers inherit the path and register the secrets they create.
 secretsDir();
-const chromium = resolveChromium(cfg.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE);
-if (chromium.problem) {
-  process.env.ASTER_CHROMIUM_PROBLEM = chromium.problem;
-  // Said once, by the runner: the browser checks will fail with this message; `--project api` needs no browser.
-  if (!process.env.TEST_WORKER_INDEX) console.error(`\n${chromium.problem}\n`);
+// What the suite itself needs on this machine: a browser, and a managed target's Mailpit and S3
+// server. One missing stops the run in the runner, before any test, with exit 2 and the command
+// that fixes it, unless the run goes without it (`--project api`, ASTER_WITHOUT); `--list` needs none.
+const tools = localTools(cfg);
+const browser = tools.find((t) => t.tool === 'browser');
+if (!process.env.TEST_WORKER_INDEX && !process.argv.includes('--list')) {
+  const stop = missingToolsMessage(tools);
+  if (stop) {
+    console.error(`\n${stop}\n`);
+    process.exit(2);
+  }
 }
+// Without a browser (ASTER_WITHOUT=browser) the browser checks are NOT_CHECKED (fixtures/index.ts).
+if (browser?.state === 'without') process.env.ASTER_CHROMIUM_PROBLEM = browser.detail;
 
 export default defineConfig({
   testDir: './tests',
@@ -84,7 +92,7 @@ export default defineConfig({
         ...devices['Desktop Chrome'],
         viewport: { width: 1440, height: 960 },
         launchOptions: {
-          executablePath: chromium.executablePath,
+          executablePath: browser?.executablePath,
           args: [
             '--no-sandbox',
             '--disable-gpu',

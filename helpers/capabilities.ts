@@ -1,9 +1,127 @@
 /**
- * Optional access the operator may give the suite. Without it, the items that need it are
- * NOT_CHECKED with the variable that would enable them, never PASS.
+ * What a run has to work with.
+ *
+ * - Local tools the suite itself needs on this machine (a browser; for a managed target, Mailpit
+ *   and an S3 server). A missing one stops the run before any test (exit 2, with the command that
+ *   fixes it), unless the run goes without it (`--project api`, `ASTER_WITHOUT=...`): then the
+ *   items that need it are NOT_CHECKED naming what is missing. Never a FAIL of the target.
+ * - Optional access the operator may give the suite. Without it, the items that need it are
+ *   NOT_CHECKED with the variable that would enable them, never PASS.
  */
-import type { SuiteConfig } from './config.js';
+import { browserProjectSelected, resolveChromium, SETUP_COMMAND } from './chromium.js';
+import { loadConfig, type OPTIONAL_TOOLS, type SuiteConfig } from './config.js';
+import { findBinary, toolsBinDir } from './services/process.js';
 import type { RunState } from './target/run-state.js';
+import { notChecked } from './verdict.js';
+
+export type OptionalTool = (typeof OPTIONAL_TOOLS)[number];
+
+export interface LocalTool {
+  tool: OptionalTool;
+  /** e.g. `Mailpit` */
+  name: string;
+  /** present: will be used; missing: needed, not there; without: left out on purpose; not-needed: this run does not use it. */
+  state: 'present' | 'missing' | 'without' | 'not-needed';
+  /** Where it is (present), what is wrong (missing, without), or why it is not needed. */
+  detail: string;
+  /** Items that need it. */
+  items: string;
+  /** Playwright's own Chromium: no path to pass (present browser only). */
+  executablePath?: string;
+}
+
+const SERVICES = {
+  mailpit: { name: 'Mailpit', capability: 'Mailpit', binary: 'mailpit', envVar: 'MAILPIT_BIN', given: 'MAILPIT_URL', items: '5.1-5.6, 11.3' },
+  s3: { name: 'S3 server', capability: 'S3 bucket', binary: 'versitygw', envVar: 'S3_SERVER_BIN', given: 'S3_ENDPOINT', items: '4.6, 7.2' },
+} as const;
+
+const BROWSER_ITEMS = '2.7, 6.8, 10.4-10.8';
+
+function without(cfg: SuiteConfig): readonly string[] {
+  return (cfg.env.ASTER_WITHOUT as string[] | undefined) ?? [];
+}
+
+/** Finds the browser and, for a managed target, the local services, as this invocation would use them. */
+export function localTools(cfg: SuiteConfig, argv: string[] = process.argv.slice(2)): LocalTool[] {
+  const skip = without(cfg);
+  const tools: LocalTool[] = [];
+
+  if (!browserProjectSelected(argv)) {
+    tools.push({ tool: 'browser', name: 'browser', state: 'not-needed', detail: 'the browser project is not in this run (--project)', items: BROWSER_ITEMS });
+  } else {
+    const c = resolveChromium(cfg.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE);
+    if (skip.includes('browser')) {
+      tools.push({ tool: 'browser', name: 'browser', state: 'without', detail: `left out (ASTER_WITHOUT=browser)${c.problem ? `; ${c.problem}` : ''}`, items: BROWSER_ITEMS });
+    } else if (c.problem) {
+      tools.push({ tool: 'browser', name: 'browser', state: 'missing', detail: c.problem, items: BROWSER_ITEMS });
+    } else {
+      tools.push({
+        tool: 'browser',
+        name: 'browser',
+        state: 'present',
+        detail: c.executablePath ?? "Playwright's own Chromium",
+        items: BROWSER_ITEMS,
+        executablePath: c.executablePath,
+      });
+    }
+  }
+
+  for (const tool of ['mailpit', 's3'] as const) {
+    const s = SERVICES[tool];
+    const base = { tool, name: s.name, items: s.items };
+    if (cfg.mode === 'existing') {
+      tools.push({ ...base, state: 'not-needed', detail: `the deployment's own (${s.given})` });
+      continue;
+    }
+    if (cfg.env[s.given]) {
+      tools.push({ ...base, state: 'not-needed', detail: `given: ${s.given}` });
+      continue;
+    }
+    let found: string | null = null;
+    let problem = '';
+    try {
+      found = findBinary(s.envVar, s.binary);
+      if (!found) problem = `not installed (looked at $${s.envVar}, ${toolsBinDir()}/${s.binary} and PATH)`;
+    } catch (e) {
+      problem = (e as Error).message;
+    }
+    if (skip.includes(tool)) tools.push({ ...base, state: 'without', detail: `left out (ASTER_WITHOUT=${tool})` });
+    else if (found) tools.push({ ...base, state: 'present', detail: found });
+    else tools.push({ ...base, state: 'missing', detail: problem });
+  }
+  return tools;
+}
+
+/**
+ * The message that stops a run which lacks a tool it needs, or undefined when nothing is missing.
+ * Names each missing tool, the command that installs it and how to run without it instead.
+ */
+export function missingToolsMessage(tools: LocalTool[]): string | undefined {
+  const missing = tools.filter((t) => t.state === 'missing');
+  if (missing.length === 0) return undefined;
+  const lines = [
+    'The suite cannot run: this machine lacks what the suite itself needs (nothing was checked, the target is not at fault):',
+    ...missing.map((t) => `  - ${t.name}: ${t.detail}`),
+    '',
+    `Fix: ${SETUP_COMMAND}   (installs what is missing, showing each step; then run again)`,
+    `Or run without ${missing.length > 1 ? 'them' : 'it'}; the items that need ${missing.length > 1 ? 'them' : 'it'} are then NOT_CHECKED:`,
+  ];
+  if (missing.some((t) => t.tool === 'browser')) lines.push('  npx playwright test --project api      (no browser)');
+  lines.push(`  ASTER_WITHOUT=${missing.map((t) => t.tool).join(',')} npx playwright test`);
+  return lines.join('\n');
+}
+
+/** The service a managed run went without: its items are NOT_CHECKED (never FAIL), naming what is missing. */
+export function needsLocalService(run: Pick<RunState, 'mode' | 'mailpit' | 's3'>, tool: 'mailpit' | 's3', cfg: SuiteConfig = loadConfig()): void {
+  if (run.mode !== 'managed' || run[tool]) return;
+  const s = SERVICES[tool];
+  const leftOut = without(cfg).includes(tool);
+  const what = tool === 'mailpit' ? 'no mail catcher, so it was given no SMTP settings' : 'no S3 server, so it has no bucket to check';
+  notChecked(
+    s.envVar,
+    `the managed target runs without ${s.name}: ${what} (${leftOut ? `left out with ASTER_WITHOUT=${tool}` : 'not started'}; \`${SETUP_COMMAND}\` installs it)`,
+  );
+}
 
 export interface Capability {
   name: string;
@@ -27,21 +145,30 @@ export function capabilities(cfg: SuiteConfig, state?: Pick<RunState, 'mode' | '
       variable: 'ASTER_BACKUP_CMD + ASTER_RESTORE_CMD',
       items: '7.3',
     },
-    { name: 'Mailpit', enabled: Boolean(state?.mailpit ?? e.MAILPIT_URL), variable: 'MAILPIT_URL', items: '5.2-5.6' },
-    { name: 'S3 bucket', enabled: Boolean(state?.s3 ?? e.S3_ENDPOINT), variable: 'S3_ENDPOINT + S3_*', items: '4.6, 7.2' },
+    { name: 'Mailpit', enabled: Boolean(state?.mailpit ?? e.MAILPIT_URL), variable: 'MAILPIT_URL', items: managed ? SERVICES.mailpit.items : '5.2-5.6' },
+    { name: 'S3 bucket', enabled: Boolean(state?.s3 ?? e.S3_ENDPOINT), variable: 'S3_ENDPOINT + S3_*', items: SERVICES.s3.items },
     { name: 'WOPI app', enabled: Boolean(state?.wopi ?? e.ASTER_WOPI_APP), variable: 'ASTER_WOPI_APP', items: '6.5-6.10, 10.10' },
     { name: 'writes', enabled: !cfg.readonly, variable: 'ASTER_READONLY=0', items: 'every @own-data / @settings check' },
   ];
 }
 
-export function summaryLines(cfg: SuiteConfig, state: RunState): string[] {
+export function summaryLines(cfg: SuiteConfig, state: RunState, tools: LocalTool[] = localTools(cfg)): string[] {
   const target =
     state.mode === 'existing'
       ? `existing deployment ${state.baseURL} (settings never changed${cfg.readonly ? ', read-only run' : ''})`
       : `managed ${state.targetKind === 'standin' ? 'AsterDrive stand-in' : `AsterDrive binary ${cfg.env.ASTER_DRIVE_BIN}`} at ${state.baseURL}`;
   const lines = [`Launch acceptance run ${state.runId}: ${target}`];
   lines.push(`  admin: ${state.admin.identifier} (password hidden)${state.user ? `, user: ${state.user.identifier}` : ''}`);
-  for (const c of capabilities(cfg, state)) {
+  // What the suite has on this machine: the browser and the managed target's own services.
+  const shownTools = tools.filter((t) => t.tool === 'browser' || t.state !== 'not-needed');
+  for (const t of shownTools) {
+    const at = t.tool === 'mailpit' && state.mailpit?.apiUrl ? ` at ${state.mailpit.apiUrl}` : t.tool === 's3' && state.s3 ? ` at ${state.s3.endpoint}` : '';
+    const label = t.state === 'present' ? 'present    ' : t.state === 'not-needed' ? 'not used   ' : 'NOT_CHECKED';
+    lines.push(`  ${label} ${t.name.padEnd(16)} ${t.detail}${at}${t.state === 'without' || t.state === 'missing' ? ` (items ${t.items})` : ''}`);
+  }
+  // What access the suite has to the target (Mailpit and S3 here only when not shown above).
+  const covered = new Set<string>(shownTools.flatMap((t) => (t.tool === 'browser' ? [] : [SERVICES[t.tool].capability])));
+  for (const c of capabilities(cfg, state).filter((c) => !covered.has(c.name))) {
     lines.push(`  ${c.enabled ? 'checked    ' : 'NOT_CHECKED'} ${c.name.padEnd(16)} items ${c.items}${c.enabled ? '' : ` (set ${c.variable})`}`);
   }
   for (const w of cfg.warnings) lines.push(`  warning: ${w}`);

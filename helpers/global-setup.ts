@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { LoginError } from './api/aster.js';
-import { summaryLines } from './capabilities.js';
+import { type LocalTool, localTools, summaryLines } from './capabilities.js';
+import { SETUP_COMMAND } from './chromium.js';
 import { loadConfig } from './config.js';
 import { registerSecret } from './secrets.js';
-import { findMailpit, startMailpit } from './services/mailpit.js';
-import { findS3Server, startS3 } from './services/s3.js';
+import { startMailpit } from './services/mailpit.js';
+import { startS3 } from './services/s3.js';
 import { preflightExisting } from './target/preflight.js';
 import { activeFault } from '../faults/active.js';
 import { parseFaults, startEntryProxy } from './proxy/entry-proxy.js';
@@ -25,17 +26,26 @@ import { startFakeOffice } from './wopi/fake-office.js';
 
 type Stop = () => Promise<void>;
 
-async function optionalService<T>(name: string, load: () => Promise<T | null>): Promise<T | null> {
+/** A local tool that is installed but would not start: the suite's own problem, never the target's. */
+class LocalToolError extends Error {}
+
+async function localService<T>(tools: LocalTool[], tool: 'mailpit' | 's3', start: () => Promise<T>): Promise<T | null> {
+  const t = tools.find((x) => x.tool === tool);
+  if (t?.state !== 'present') return null; // not needed, or left out (ASTER_WITHOUT); a missing one stopped the run already
   try {
-    return await load();
+    return await start();
   } catch (e) {
-    console.warn(`  ${name} not started: ${(e as Error).message.split('\n')[0]}`);
-    return null;
+    throw new LocalToolError(
+      `The suite cannot run: ${t.name} (${t.detail}) is installed but did not start (nothing was checked, the target is not at fault):\n` +
+        `  ${(e as Error).message.split('\n').slice(0, 6).join('\n  ')}\n\n` +
+        `Fix: \`${SETUP_COMMAND}\` (reinstalls it with \`bash .ci/install-services.sh --force\` when it is broken), or run without it: ASTER_WITHOUT=${tool} npx playwright test`,
+    );
   }
 }
 
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
   const cfg = loadConfig();
+  const tools = localTools(cfg);
   const stops: Stop[] = [];
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'aster-run-'));
   stops.push(async () => rmSync(stateDir, { recursive: true, force: true }));
@@ -64,12 +74,11 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
         startedAt: new Date().toISOString(),
       };
     } else {
-      // Real Mailpit and a real S3 server when installed (bash .ci/install-services.sh); else their items are NOT_CHECKED.
-      const mailpit = cfg.env.MAILPIT_URL ? null : await optionalService('Mailpit', async () => (findMailpit() ? startMailpit() : null));
+      // Real Mailpit and a real S3 server (`npm run setup` installs them; playwright.config.ts stopped
+      // the run if one is missing); ASTER_WITHOUT leaves one out and its items are NOT_CHECKED.
+      const mailpit = await localService(tools, 'mailpit', () => startMailpit());
       if (mailpit) stops.push(mailpit.stop);
-      const s3 = cfg.env.S3_ENDPOINT
-        ? null
-        : await optionalService('S3 server', async () => (findS3Server() ? startS3({ enableBucketVersioning: !activeFault()?.s3Unversioned }) : null));
+      const s3 = await localService(tools, 's3', () => startS3({ enableBucketVersioning: !activeFault()?.s3Unversioned }));
       if (s3) stops.push(s3.stop);
       const office = await startFakeOffice();
       stops.push(office.close);
@@ -138,10 +147,14 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     process.env.ASTER_RUN_TARGET_KIND = state.targetKind;
     for (const c of [state.admin, state.user]) registerSecret(c?.password);
     if (state.s3) registerSecret(state.s3.secretAccessKey);
-    console.log(summaryLines(cfg, state).join('\n'));
+    console.log(summaryLines(cfg, state, tools).join('\n'));
     return teardown;
   } catch (e) {
     await teardown();
+    if (e instanceof LocalToolError) {
+      console.error(`\n${e.message}\n`);
+      process.exit(2);
+    }
     if (e instanceof LoginError) throw new Error(e.message);
     throw e;
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect, test } from '../../fixtures/index.js';
 import { parseCode } from '../../helpers/api/http.js';
+import { needsLocalService } from '../../helpers/capabilities.js';
 import { checks } from '../../helpers/checklist.js';
 import { s3Client } from '../../helpers/s3.js';
 import { notApplicable, notChecked } from '../../helpers/verdict.js';
@@ -10,6 +11,7 @@ test(
   'S3 policies pass their connection test and the bucket answers with the operator credentials',
   checks(['4.6'], '@readonly'),
   async ({ run, adminApi, evidence }) => {
+    needsLocalService(run, 's3');
     const s3Policies = (await adminApi.policies()).items.filter((p) => p.connector_id === 'asterdrive.storage.s3');
     if (s3Policies.length === 0 && !run.s3) notApplicable('no S3-compatible storage policy is configured');
     for (const p of s3Policies) {

@@ -1,5 +1,6 @@
 import { expect, test } from '../../fixtures/index.js';
 import { parseCode } from '../../helpers/api/http.js';
+import { needsLocalService } from '../../helpers/capabilities.js';
 import { checks } from '../../helpers/checklist.js';
 import { Mailbox, mailDomain, messageEvidence, runAddress } from '../../helpers/mail/mailpit.js';
 import { notChecked } from '../../helpers/verdict.js';
@@ -22,6 +23,7 @@ function smtpAdvice(code: string | undefined): string {
 }
 
 test('the SMTP connection test passes', checks(['5.1'], '@own-data'), async ({ adminApi, run, evidence }) => {
+  needsLocalService(run, 'mailpit');
   const to = runAddress(run, 'smtp', await mailDomain(run, adminApi));
   const settings = Object.fromEntries(
     await Promise.all(

@@ -1,5 +1,6 @@
 import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { expect, test } from '../../fixtures/index.js';
+import { needsLocalService } from '../../helpers/capabilities.js';
 import { checks } from '../../helpers/checklist.js';
 import { s3Client } from '../../helpers/s3.js';
 import { manual, notApplicable, notChecked } from '../../helpers/verdict.js';
@@ -12,6 +13,7 @@ test(
   'the object-storage bucket is versioned (or its backup is waived with the strategy)',
   checks(['7.2'], '@readonly'),
   async ({ run, adminApi, evidence }) => {
+    needsLocalService(run, 's3');
     if (!run.s3) {
       const objectPolicies = (await adminApi.policies()).items.filter((p) => p.connector_id !== 'asterdrive.storage.local');
       if (objectPolicies.length === 0) notApplicable('no object-storage policy is configured; local storage is covered by 7.1');

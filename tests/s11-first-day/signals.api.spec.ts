@@ -1,4 +1,5 @@
 import { expect, test } from '../../fixtures/index.js';
+import { needsLocalService } from '../../helpers/capabilities.js';
 import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
 import { scrape, scraperMetricsUrl } from '../../helpers/metrics.js';
@@ -37,7 +38,8 @@ test('upload failures do not concentrate in one backend', checks(['11.2'], '@rea
   expect(total === 0 ? 0 : failed / total, `${failed} of ${total} uploads failed`).toBeLessThan(0.05);
 });
 
-test('the mail queue has no persistent delivery failures', checks(['11.3'], '@readonly'), async ({ adminApi, evidence }) => {
+test('the mail queue has no persistent delivery failures', checks(['11.3'], '@readonly'), async ({ adminApi, run, evidence }) => {
+  needsLocalService(run, 'mailpit');
   const after = new Date(Date.now() - DAY_MS).toISOString();
   const failures = await adminApi.auditLogs({ action: 'mail_delivery_failed', after });
   await evidence(
