@@ -25,6 +25,7 @@ BIN_DIR="$TOOLS_DIR/bin"
 mkdir -p "$BIN_DIR"
 
 log() { printf '[install-services] %s\n' "$*" >&2; }
+count() { local n; n=$(grep -c "$@" 2>/dev/null || true); echo "${n:-0}"; } # matching lines, 0 when none or no file
 
 find_go() {
   if command -v go >/dev/null 2>&1; then command -v go; return; fi
@@ -57,13 +58,29 @@ build() { # name module version package ldflags
   local tmp start end
   tmp=$(mktemp -d "$TOOLS_DIR/.build-$name.XXXXXX")
   start=$(date +%s)
-  log "building $name $version with $GO_VERSION (go install $pkg@$version) ..."
+  log "building $name $version with $GO_VERSION (go install $pkg@$version; a few minutes on a cold Go cache) ..."
+  # `go install` says little while it compiles: its -v list of packages goes to a log, and a
+  # progress line every 15 s says how far it got.
+  local work ticker
+  work=$(mktemp -d "$TOOLS_DIR/.work-$name.XXXXXX")
+  (
+    while sleep 15 && kill -0 $$ 2>/dev/null; do
+      log "  still building $name: $(($(date +%s) - start))s, $(count -v '^go: ' "$work/build.log") packages compiled, $(count '^go: downloading' "$work/build.log") modules downloaded"
+    done
+  ) &
+  ticker=$!
   if ! GOBIN="$tmp" GOFLAGS="-trimpath" CGO_ENABLED=0 \
-      "$GO" install -ldflags "-s -w $ldflags" "$pkg@$version" >&2; then
-    rm -rf "$tmp"
-    log "ERROR: go install $pkg@$version failed"
+      "$GO" install -v -ldflags "-s -w $ldflags" "$pkg@$version" 2>"$work/build.log"; then
+    kill "$ticker" 2>/dev/null || true
+    tail -n 40 "$work/build.log" >&2
+    rm -rf "$tmp" "$work"
+    log "ERROR: go install $pkg@$version failed (its last output is above)"
     exit 1
   fi
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  log "  $name: $(count -v '^go: ' "$work/build.log") packages compiled (the rest came from the Go build cache)"
+  rm -rf "$work"
   mv -f "$tmp/$name" "$BIN_DIR/$name"      # atomic replace on the same filesystem
   rm -rf "$tmp"
   stamp_for "$name" "$module" "$version" >"$BIN_DIR/.$name.version"

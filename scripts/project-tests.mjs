@@ -3,6 +3,10 @@
  * `npm test`: the project's own tests, in order: type-check, lint, unit and component tests
  * (config, catalogue, verdict rules, stand-in, WebDAV adapter, services), the launch suite
  * against the managed stand-in, and the fault matrix. Ends with the line `N passed, N failed`.
+ *
+ * It first runs the set-up (scripts/setup.mjs --for tests: npm dependencies, Chromium, Mailpit,
+ * the S3 server, litmus, ...), which installs only what is missing; this file itself needs
+ * nothing but Node, so it also runs on a fresh clone before `npm ci`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -44,6 +48,13 @@ function playwright(name, args, jsonFile, env = {}) {
 
 const only = process.argv.slice(2);
 const want = (step) => only.length === 0 || only.includes(step);
+
+// What the tests need on this machine, installed when missing; without it nothing else can run.
+if (run('set-up (installs only what is missing)', process.execPath, ['scripts/setup.mjs', '--for', 'tests']) !== 0) {
+  console.error('\nSet-up failed (see above): the project\'s tests did not run.');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 if (want('typecheck')) simple('type-check', 'npx', ['tsc', '-p', 'tsconfig.json']);
 if (want('lint')) simple('lint', 'npx', ['biome', 'lint', '.']);
