@@ -204,8 +204,15 @@ function dedupe<T extends { kind: string; id: number }>(items: T[]): T[] {
 
 /** Deletes a live file or folder and purges its trash entry; a folder deleted by a background task is waited for. */
 export async function removeItem(client: AsterClient, kind: 'file' | 'folder', id: number): Promise<void> {
-  await (kind === 'file' ? client.deleteFile(id) : client.deleteFolder(id)).catch((e) => {
-    if (!gone(e)) throw e;
+  const del = () => (kind === 'file' ? client.deleteFile(id) : client.deleteFolder(id));
+  await del().catch(async (e) => {
+    if (gone(e)) return;
+    if (!(e instanceof ApiError && e.status === 423)) throw e;
+    // A check that failed while it held a lock on its own file: release the lock, then delete.
+    await client.call('POST', `/api/v1/${kind}s/${id}/lock`, z.unknown(), { json: { locked: false } });
+    await del().catch((again) => {
+      if (!gone(again)) throw again;
+    });
   });
   await purgeItem(client, kind, id);
 }
