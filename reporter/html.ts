@@ -33,6 +33,8 @@ h1{margin:0 0 4px;font-size:26px}h2{margin:28px 0 8px;font-size:18px}
 table{border-collapse:collapse;width:100%;background:#fff;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 th,td{border-bottom:1px solid #e3e6eb;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#eef0f4;font-weight:600}
+table.items{table-layout:fixed}table.items col.id{width:56px}table.items col.check{width:26%}table.items col.st{width:170px}table.items col.tests{width:20%}table.items col.ev{width:110px}
+td{overflow-wrap:anywhere}
 td.id{white-space:nowrap;font-weight:600}
 .st{white-space:nowrap;font-weight:600;border-radius:4px;padding:1px 6px;display:inline-block}
 .st.pass{background:#dff3e4;color:#1f7a3a}.st.fail{background:#fbe0de;color:#b3261e}.st.waived{background:#fff0c2;color:#7a5400}
@@ -45,11 +47,11 @@ a{color:#1a56c4}
 `;
 
 function statusCell(i: ItemReport): string {
-  return `<span class="st ${STATUS_CLASS[i.status]}">${esc(statusLabel(i))}</span>`;
+  return `<span class="st ${STATUS_CLASS[i.status]}">${esc(statusLabel(i, false))}</span>`;
 }
 
 function itemRow(i: ItemReport): string {
-  const main = details({ ...i, notes: [], completeWith: undefined });
+  const main = details({ ...i, notes: [], completeWith: undefined }, false);
   const notes = i.notes.map(
     (n) => `<span class="note ${n.type === 'qualified' ? 'qualified' : ''}">${esc(n.type === 'qualified' ? 'QUALIFIED' : n.type)}: ${esc(n.text)}</span>`,
   );
@@ -78,7 +80,8 @@ export function renderHtml(r: LaunchReport): string {
   out.push(
     `<div>${c.checked} of ${c.total} ${r.partial ? 'selected ' : ''}items checked by ${c.testsRun} test(s): ${c.PASS} pass (${c.qualified} qualified), ${c.FAIL} fail, ${c.WAIVED} waived, ${c.NOT_CHECKED} not checked, ${c.MANUAL} manual (${c.signedOff} signed off), ${c.N_A} not applicable.</div>`,
   );
-  if (r.verdictReasons.length) out.push(`<ul>${r.verdictReasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
+  const reasons = [...r.noGoReasons.map((x) => `NO-GO: ${x}`), ...r.incompleteReasons.map((x) => `Incomplete: ${x}`)];
+  if (reasons.length) out.push(`<ul>${reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
   out.push('</div>');
   for (const n of scopeNotes(r)) out.push(`<div class="scope">${esc(n)}</div>`);
   out.push(
@@ -102,7 +105,8 @@ export function renderHtml(r: LaunchReport): string {
   for (const s of r.sections) {
     out.push(
       `<h2 id="section-${s.number}">${s.number}. ${esc(s.title)} <span class="st ${STATUS_CLASS[s.status]}">${esc(s.status)}</span></h2>`,
-      '<table><thead><tr><th>Item</th><th>Check</th><th>Status</th><th>Details</th><th>Tests</th><th>Evidence</th></tr></thead><tbody>',
+      '<table class="items"><colgroup><col class="id"><col class="check"><col class="st"><col><col class="tests"><col class="ev"></colgroup>',
+      '<thead><tr><th>Item</th><th>Check</th><th>Status</th><th>Details</th><th>Tests</th><th>Evidence</th></tr></thead><tbody>',
       ...s.items.map(itemRow),
       '</tbody></table>',
     );

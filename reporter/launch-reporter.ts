@@ -123,7 +123,8 @@ export default class LaunchReporter implements Reporter {
     writeFileSync(path.join(this.outDir, 'launch-report.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(path.join(this.outDir, 'launch-report.md'), renderMarkdown(report));
     writeFileSync(path.join(this.outDir, 'launch-report.html'), renderHtml(report));
-    console.log(`\n${renderSummary(report, path.relative(process.cwd(), this.outDir) || '.')}`);
+    const shown = path.relative(process.cwd(), this.outDir);
+    console.log(`\n${renderSummary(report, shown.startsWith('..') ? this.outDir : shown || '.')}`);
     this.verdict = report.verdict;
     if (report.verdict === 'NO_GO' && result.status === 'passed') return { status: 'failed' };
     return undefined;

@@ -43,22 +43,23 @@ export function scopeNotes(r: LaunchReport): string[] {
 }
 
 /** What a person reads in the Details column. */
-export function details(i: ItemReport): string {
+export function details(i: ItemReport, testTitles = true): string {
   const parts: string[] = [];
   if (i.status === 'WAIVED') parts.push(`waived until ${i.waiver?.expires}: ${i.waiver?.reason} (${i.waiver?.tracking})`);
   else if (i.signoff) parts.push(`signed off by ${i.signoff.signedBy} on ${i.signoff.signedOn} (until ${i.signoff.expires}): ${i.signoff.confirmed}`);
   else if (i.reason) parts.push(i.reason);
-  else parts.push(i.tests.map((t) => t.title).join('; '));
+  else if (testTitles) parts.push(i.tests.map((t) => t.title).join('; '));
   if (i.completeWith) parts.push(`to complete: ${i.completeWith}`);
   for (const n of i.notes) parts.push(`${n.type === 'qualified' ? 'QUALIFIED' : n.type}: ${n.text}`);
   return parts.join(' — ');
 }
 
-export function statusLabel(i: ItemReport): string {
-  if (i.status === 'PASS' && i.qualified) return `${ICON.PASS} (qualified)`;
-  if (i.status === 'MANUAL' && i.signoff) return `${ICON.MANUAL} (signed off)`;
-  if (!i.inScope) return `${ICON[i.status]} (not selected)`;
-  return ICON[i.status];
+export function statusLabel(i: ItemReport, icons = true): string {
+  const label = icons ? ICON[i.status] : i.status;
+  if (i.status === 'PASS' && i.qualified) return `${label} (qualified)`;
+  if (i.status === 'MANUAL' && i.signoff) return `${label} (signed off)`;
+  if (!i.inScope) return `${label} (not selected)`;
+  return label;
 }
 
 export function renderMarkdown(r: LaunchReport): string {
@@ -73,10 +74,13 @@ export function renderMarkdown(r: LaunchReport): string {
     `**${c.checked} of ${c.total} ${r.partial ? 'selected ' : ''}items checked** by ${c.testsRun} test(s): ${c.PASS} pass (${c.qualified} qualified), ${c.FAIL} fail, ${c.WAIVED} waived, ${c.NOT_CHECKED} not checked, ${c.MANUAL} manual (${c.signedOff} signed off), ${c.N_A} not applicable.`,
   );
   out.push('', `HTML: [launch-report.html](${r.links.html}) · Playwright report: [index.html](${r.links.playwrightReport})`);
-  if (r.verdictReasons.length) {
-    out.push('');
-    out.push('Why not GO:');
-    for (const reason of r.verdictReasons) out.push(`- ${reason}`);
+  if (r.noGoReasons.length) {
+    out.push('', 'NO-GO because:');
+    for (const reason of r.noGoReasons) out.push(`- ${reason}`);
+  }
+  if (r.incompleteReasons.length) {
+    out.push('', r.noGoReasons.length ? 'Also not complete:' : 'Not GO because it is incomplete:');
+    for (const reason of r.incompleteReasons) out.push(`- ${reason}`);
   }
   const failed = r.sections.flatMap((s) => s.items).filter((i) => i.status === 'FAIL');
   if (failed.length) {
@@ -132,8 +136,8 @@ export function renderSummary(r: LaunchReport, reportsDir = 'reports'): string {
       `  ${String(s.number).padStart(2)}. ${s.title.padEnd(42).slice(0, 42)} ${s.status.padEnd(11)} ${n('PASS')}✓ ${n('FAIL')}✗ ${n('NOT_CHECKED')}? ${n('MANUAL')}👤`,
     );
   }
-  const label = r.verdict === 'NO_GO' ? 'NO-GO' : 'INCOMPLETE';
-  for (const reason of r.verdictReasons) lines.push(`  ${label}: ${reason}`);
+  for (const reason of r.noGoReasons) lines.push(`  NO-GO: ${reason}`);
+  for (const reason of r.incompleteReasons) lines.push(`  INCOMPLETE: ${reason}`);
   const shown = r.missing.slice(0, 15);
   if (shown.length) lines.push('  Missing for GO:');
   for (const m of shown) lines.push(`    ${m.item.padEnd(5)} ${m.status.padEnd(11)} ${m.completeWith}`);

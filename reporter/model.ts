@@ -97,8 +97,12 @@ export interface MissingItem {
 
 export interface LaunchReport {
   verdict: Verdict;
-  /** Why the verdict is not GO (NO_GO and INCOMPLETE). */
+  /** Why the verdict is not GO: `noGoReasons` then `incompleteReasons`. */
   verdictReasons: string[];
+  /** What makes it NO_GO: failures, a run that proves nothing or did not complete, bad waivers or sign-offs. */
+  noGoReasons: string[];
+  /** What keeps it from GO without failing: unchecked or unsigned items, a partial run, a self-test. */
+  incompleteReasons: string[];
   /** A filtered run (--grep, --project, files, --last-failed, shards): its verdict covers the selected items only and is never GO. */
   partial: boolean;
   /** A run against the suite's own stand-in: it tests the suite, not AsterDrive, and is never GO. */

@@ -265,6 +265,8 @@ export function buildReport(input: BuildInput): LaunchReport {
   return {
     verdict,
     verdictReasons: [...noGo, ...incomplete],
+    noGoReasons: noGo,
+    incompleteReasons: incomplete,
     partial,
     selfTest,
     ...(selfTest ? { selfTestPassed: noGo.length === 0 } : {}),

@@ -90,7 +90,7 @@ test('the HTML report: verdict first, the missing list, one table per section, e
   expect(html).toContain('Missing for GO');
   expect(html).toContain('set ASTER_METRICS_URL');
   expect(html.match(/<h2 id="section-/g)?.length).toBe(12);
-  expect(html.match(/<table>/g)?.length).toBe(13);
+  expect(html.match(/<table class="items">/g)?.length).toBe(12);
   expect(html).not.toContain('<script>');
   expect(html).toContain('&lt;script&gt;');
   expect(html).toContain('href="../playwright-report/index.html"');
