@@ -11,6 +11,15 @@ export const state = {
 
 const root = () => document.getElementById('app');
 
+// The real panel feature-tests eval at start (a bundled library does), and AsterDrive's own CSP,
+// without 'unsafe-eval', blocks it and reports a violation. Done here too, so the suite's CSP check
+// (2.7) meets the same report under the site's own policy on the stand-in.
+try {
+  new Function('return 1')();
+} catch {
+  /* blocked by the page's own CSP, as on the real panel */
+}
+
 export function setTitle(page) {
   document.title = page ? `${page} · ${state.brand}` : state.brand;
 }
