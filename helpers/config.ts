@@ -98,6 +98,11 @@ export const VARIABLES = {
     doc: 'shell command that runs aster_drive doctor',
   },
   ASTER_DATA_DIR: { schema: nonEmpty, example: '/srv/asterdrive/data', doc: 'the data directory, when the suite runs on the same host' },
+  ASTER_ENV_CMD: {
+    schema: nonEmpty,
+    example: 'docker exec aster env',
+    doc: "shell command that prints the server process's environment (RUST_LOG, ASTER__LOGGING__LEVEL), one NAME=value a line",
+  },
   ASTER_RUNTIME_USER: {
     schema: z.string().trim().regex(/^\d+:\d+$/, 'must be uid:gid in numbers'),
     example: '10001:10001',
@@ -171,6 +176,11 @@ export const VARIABLES = {
     schema: z.string().trim().regex(/^\d+$/, 'must be a whole number (0 = unlimited)').transform(Number),
     example: '10240',
     doc: 'default_storage_quota in MiB (0 = unlimited)',
+  },
+  ASTER_EXPECT_TEAM_QUOTA_MB: {
+    schema: z.string().trim().regex(/^\d+$/, 'must be a whole number (0 = unlimited)').transform(Number),
+    example: '51200',
+    doc: "every team's quota and default_storage_quota for new teams, MiB (0 = unlimited)",
   },
   ASTER_EXPECT_MAX_TEMP_MB: { schema: positiveInt, example: '1024', doc: 'largest size of data/.tmp plus data/.uploads, MiB' },
   ASTER_EXPECT_MAX_TASK_WAIT_MIN: {

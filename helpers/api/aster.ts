@@ -240,6 +240,43 @@ export class AsterClient {
   locks() {
     return this.call('GET', '/api/v1/admin/locks', S.offsetPage(S.AdminLock), { query: { limit: 100 } });
   }
+  /**
+   * Every item of an offset-paged admin list: follows `total` and the page the server actually
+   * returned (a server may cap `limit` below what was asked), never stopping at the first page.
+   */
+  async allPages<T extends z.ZodType>(p: string, item: T, query: Record<string, string | number | undefined> = {}): Promise<z.output<T>[]> {
+    const out: z.output<T>[] = [];
+    for (let offset = 0; ; ) {
+      const page = await this.call('GET', p, S.offsetPage(item), { query: { ...query, limit: 100, offset } });
+      out.push(...page.items);
+      offset += page.items.length;
+      if (page.items.length === 0 || offset >= page.total) return out;
+    }
+  }
+  allPolicies() {
+    return this.allPages('/api/v1/admin/policies', S.StoragePolicy);
+  }
+  allPolicyGroups() {
+    return this.allPages('/api/v1/admin/policy-groups', S.PolicyGroup);
+  }
+  /** Teams (admin list); archived teams come only with `archived: true` (upstream AdminTeamListQuery). */
+  teams(archived = false) {
+    return this.allPages('/api/v1/admin/teams', S.AdminTeam, { archived: String(archived) });
+  }
+  /** The storage connectors this build registers (upstream list_storage_driver_descriptors). */
+  storageConnectors() {
+    return this.call('GET', '/api/v1/admin/policies/storage-drivers', z.array(S.StorageConnectorDescriptor));
+  }
+  allTasks(query: Record<string, string | number | undefined> = {}) {
+    return this.allPages('/api/v1/admin/tasks', S.TaskInfo, query);
+  }
+  allLocks() {
+    return this.allPages('/api/v1/admin/locks', S.AdminLock);
+  }
+  /** Admin "create team" (upstream AdminCreateTeamReq: one of admin_user_id / admin_identifier). */
+  createTeam(body: { name: string; admin_identifier: string; storage_quota?: number; policy_group_id?: number }) {
+    return this.call('POST', '/api/v1/admin/teams', S.AdminTeam, { json: body });
+  }
   /** Admin-created accounts are active and email-verified (integrations §4.5). */
   // upstream: src/services/user/account/admin.rs CreateUserOutput (generated_password is skipped when None).
   createUser(username: string, email: string, password: string) {

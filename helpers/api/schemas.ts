@@ -178,3 +178,18 @@ export const AdminLock = z
     timeout_at: z.string().nullable().optional(),
   })
   .passthrough();
+
+// upstream: src/services/workspace/team/models.rs AdminTeamInfo (policy_group_id is Option: null; archived_at skipped when None).
+export const AdminTeam = z
+  .object({
+    id: z.number(),
+    name: z.string(),
+    storage_quota: z.number(),
+    storage_used: z.number().optional(),
+    policy_group_id: z.number().nullable().optional(),
+    archived_at: z.string().nullable().optional(),
+  })
+  .passthrough();
+
+// upstream: crates/aster_drive_storage/src/connector_descriptor.rs StorageConnectorDescriptor (the connectors this build registers).
+export const StorageConnectorDescriptor = z.object({ connector_id: z.string() }).passthrough();

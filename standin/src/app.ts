@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth.js';
 import { accountRoutes } from './routes/auth-account.js';
 import { adminConfigRoutes } from './routes/admin-config.js';
 import { adminPolicyRoutes } from './routes/admin-policies.js';
+import { adminTeamRoutes } from './routes/admin-teams.js';
 import { adminMiscRoutes } from './routes/admin-misc.js';
 import { publicRoutes } from './routes/public.js';
 import { folderRoutes } from './routes/folders.js';
@@ -109,6 +110,7 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
   api.use(publicRoutes(ctx));
   api.use(adminConfigRoutes(ctx));
   api.use(adminPolicyRoutes(ctx));
+  api.use(adminTeamRoutes(ctx));
   api.use(adminMiscRoutes(ctx));
   api.use(uploadRoutes(ctx));
   api.use(folderRoutes(ctx));

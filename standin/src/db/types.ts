@@ -271,6 +271,19 @@ export interface OutboxRec {
   createdAt: string;
 }
 
+/** A team (upstream team entity): only what the admin team list shows. */
+export interface TeamRec {
+  id: number;
+  name: string;
+  description: string;
+  createdBy: number;
+  storageQuota: number;
+  policyGroupId: number | null;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+}
+
 export interface State {
   version: 1;
   seq: Record<string, number>;
@@ -279,6 +292,7 @@ export interface State {
   sessions: RefreshSession[];
   policies: PolicyRec[];
   policyGroups: PolicyGroupRec[];
+  teams: TeamRec[];
   folders: FolderRec[];
   files: FileRec[];
   blobs: BlobRec[];
@@ -307,6 +321,7 @@ export function emptyState(): State {
     sessions: [],
     policies: [],
     policyGroups: [],
+    teams: [],
     folders: [],
     files: [],
     blobs: [],
