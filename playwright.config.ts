@@ -100,7 +100,9 @@ export default defineConfig({
             '--disable-component-update',
             '--no-first-run',
             '--disable-sync',
-            // Trusts exactly the managed target's TLS entry key (set by global setup); nothing else.
+            // Chromium ignores Node's CA settings: it accepts exactly the keys global setup lists
+            // (helpers/proxy/trust.ts): the managed entry's certificate and its run CA, or a
+            // deployment's certificate verified against ASTER_CA_FILE at preflight. Nothing else.
             ...(process.env.ASTER_RUN_ENTRY_SPKI ? [`--ignore-certificate-errors-spki-list=${process.env.ASTER_RUN_ENTRY_SPKI}`] : []),
           ],
         },

@@ -33,7 +33,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'metrics-public',
-    description: 'the proxy forwards /health/metrics to the internet',
+    description: 'the proxy config has no deny rule for /health/metrics, so it is forwarded to the internet',
     induction: 'proxy',
     proxy: ['public-metrics'],
     runs: ['9.1', '9.2'],
@@ -49,7 +49,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'proxy-body-limit',
-    description: "the proxy keeps nginx's default 1 MiB client_max_body_size",
+    description: "the proxy keeps nginx's default `client_max_body_size 1m` (Caddy: `request_body { max_size 1MB }`)",
     induction: 'proxy',
     proxy: ['body-limit-1m'],
     runs: ['2.5', '10.5'],
@@ -67,7 +67,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'share-blocked',
-    description: 'the proxy blocks the share page and its API',
+    description: 'the proxy config denies /s/ and /api/v1/s/ (a leftover `deny all` / `respond 403`)',
     induction: 'proxy',
     proxy: ['block-share'],
     runs: ['2.8', '10.7'],
@@ -83,7 +83,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'wopi-blocked',
-    description: 'the proxy blocks the WOPI callback paths',
+    description: 'the proxy config denies the WOPI callback paths /api/v1/wopi/',
     induction: 'proxy',
     proxy: ['block-wopi'],
     runs: ['6.5', '6.6', '6.7', '6.8', '6.9', '6.10', '10.10'],
@@ -242,7 +242,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'webdav-methods-blocked',
-    description: 'the proxy only passes GET/POST/PUT/DELETE, so WebDAV methods are refused',
+    description: 'the proxy limits the methods on /webdav/ (nginx `limit_except GET HEAD POST PUT DELETE OPTIONS`), so PROPFIND, MKCOL, COPY, MOVE, LOCK are refused',
     induction: 'proxy',
     proxy: ['block-webdav-methods'],
     runs: ['2.6', '6.1', '6.2', '6.3', '6.4'],
@@ -275,7 +275,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'health-not-routed',
-    description: 'the proxy does not route /health and /health/ready to AsterDrive',
+    description: 'the proxy answers /health and /health/ready itself (404) instead of routing them to AsterDrive',
     induction: 'proxy',
     proxy: ['block-health'],
     runs: ['10.1', '10.2'],
@@ -294,7 +294,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'no-https-redirect',
-    description: 'the proxy serves the site on plain HTTP instead of redirecting to HTTPS',
+    description: 'the port-80 server block proxies the site over plain HTTP instead of `return 301 https://…`',
     induction: 'proxy',
     proxy: ['no-https-redirect'],
     runs: ['2.1'],
@@ -302,7 +302,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'no-hsts',
-    description: 'the proxy sends no Strict-Transport-Security header',
+    description: 'the proxy config has no `add_header Strict-Transport-Security … always`',
     induction: 'proxy',
     proxy: ['no-hsts'],
     runs: ['2.2'],
@@ -310,7 +310,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'host-not-preserved',
-    description: 'the proxy sends its upstream address as Host (proxy_set_header Host missing)',
+    description: 'the proxy sends its upstream address as Host (nginx: no `proxy_set_header Host`; Caddy: `header_up Host {upstream_hostport}`)',
     induction: 'proxy',
     proxy: ['strip-host'],
     runs: ['2.3', '2.11'],
@@ -318,7 +318,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'proto-not-forwarded',
-    description: 'the proxy does not pass X-Forwarded-Proto, so AsterDrive thinks it is served over http',
+    description: 'the proxy config sets no X-Forwarded-Proto, so AsterDrive thinks it is served over http',
     induction: 'proxy',
     proxy: ['no-forwarded-proto'],
     runs: ['2.4', '2.11'],
@@ -326,7 +326,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'global-csp',
-    description: "the proxy adds a global Content-Security-Policy that forbids the panel's scripts",
+    description: "a server-wide `add_header Content-Security-Policy \"default-src 'none'\" always` on top of AsterDrive's own policy forbids the panel's scripts",
     induction: 'proxy',
     proxy: ['global-csp'],
     runs: ['2.7'],
@@ -334,7 +334,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'preview-blocked',
-    description: 'the proxy blocks thumbnail and preview paths',
+    description: 'the proxy config denies the thumbnail, preview and /pv/ paths',
     induction: 'proxy',
     proxy: ['block-preview'],
     runs: ['2.8'],
@@ -342,7 +342,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'proxy-idle-timeout',
-    description: 'the proxy cuts slow transfers after a few seconds (proxy_read_timeout too short)',
+    description: 'the proxy cuts long responses: Caddy `servers { timeouts { write 10s } }` (like a short Traefik respondingTimeouts), so slow downloads end half way',
     induction: 'proxy',
     proxy: ['idle-timeout-5s'],
     runs: ['2.9'],
@@ -483,7 +483,7 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'rate-limit-proxy',
-    description: "the proxy has its own limit_req (503 after a small per-second budget per client) in front of AsterDrive's limits",
+    description: "the nginx config has its own limit_req zones (503 after a small per-second budget per client) in front of AsterDrive's limits",
     induction: 'proxy',
     proxy: ['rate-limit-proxy'],
     runs: ['8.6'],

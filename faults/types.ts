@@ -20,6 +20,10 @@ export interface Fault {
   targetEnv?: Record<string, string>;
   /** Runs in the fresh working directory before the target starts. */
   beforeStart?: (workdir: string) => void;
+  /**
+   * Mistakes in the managed entry's nginx config or Caddyfile (helpers/entry-servers/deviations.ts):
+   * the run's entry is the base config plus these deviations.
+   */
   proxy?: ProxyFault[];
   /** Skip the default storage policy during provisioning. */
   skipStorage?: boolean;

@@ -3,7 +3,7 @@
  * validated with zod. A bad value stops the run at once with a message that names the variable,
  * what is wrong and an example of a good value.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
@@ -85,6 +85,8 @@ export const VARIABLES = {
   ASTER_USER: { schema: nonEmpty, example: 'qa-user', doc: 'an ordinary account' },
   ASTER_USER_PASSWORD: { schema: nonEmpty, example: 'another-long-password', doc: "the ordinary account's password", secret: true },
   ASTER_READONLY: { schema: flag, example: '1', doc: '1 = run only checks that write nothing' },
+  ASTER_ENTRY: { schema: onOff('nginx', 'caddy'), example: 'caddy', doc: 'reverse proxy in front of a managed target (default nginx)' },
+  ASTER_CA_FILE: { schema: nonEmpty, example: '/etc/ssl/private-ca.pem', doc: "PEM of the private CA the deployment's certificate chains to" },
   // Operator access (auto+ items)
   ASTER_METRICS_URL: {
     schema: httpUrl('the internal /health/metrics URL'),
@@ -267,6 +269,20 @@ export function parseConfig(source: NodeJS.ProcessEnv): SuiteConfig {
     problems.push(`S3 access is incomplete: set S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together (only ${s3Set.join(', ')} given).`);
   }
   if (problems.length) throw new ConfigError(problems);
+  if (typeof env.ASTER_CA_FILE === 'string') {
+    const file = env.ASTER_CA_FILE;
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      problems.push(`ASTER_CA_FILE=${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? e}). Give the PEM file of the CA. Example: ASTER_CA_FILE=/etc/ssl/private-ca.pem`);
+    }
+    if (text && !/-----BEGIN CERTIFICATE-----/.test(text)) {
+      problems.push(`ASTER_CA_FILE=${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----). Give the CA certificate in PEM form, not a key or DER file.`);
+    }
+    if (!env.ASTER_BASE_URL) warnings.push('ASTER_CA_FILE is for an existing deployment (ASTER_BASE_URL); a managed target makes its own CA, so it is ignored.');
+  }
+  if (env.ASTER_ENTRY && env.ASTER_BASE_URL) warnings.push("ASTER_ENTRY chooses the proxy of a managed target; with ASTER_BASE_URL the deployment's own proxy is checked, so it is ignored.");
 
   const parsed = env as Parsed;
   const secrets = (Object.entries(VARIABLES) as [VarName, VarSpec][])

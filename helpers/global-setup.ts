@@ -15,9 +15,10 @@ import { loadConfig } from './config.js';
 import { registerSecret } from './secrets.js';
 import { startMailpit } from './services/mailpit.js';
 import { startS3 } from './services/s3.js';
-import { preflightExisting } from './target/preflight.js';
+import { CertificatePreflightError, preflightCertificate, preflightExisting } from './target/preflight.js';
 import { activeFault } from '../faults/active.js';
-import { parseFaults, startEntryProxy } from './proxy/entry-proxy.js';
+import { parseFaults, startEntry } from './proxy/entry-proxy.js';
+import { trustCa, trustInChromium } from './proxy/trust.js';
 import { managedRateLimitEnv } from './rate/limits.js';
 import { startManagedTarget } from './target/managed.js';
 import { generatedPassword } from './target/provision.js';
@@ -53,6 +54,9 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     for (const stop of stops.reverse()) await stop().catch((e) => console.warn(`teardown: ${(e as Error).message}`));
   };
   const runId = newRunId();
+  /** The managed entry, for the summary and the report's target line. */
+  const entryLines: string[] = [];
+  let entryDescription: string | undefined;
 
   try {
     let state: RunState;
@@ -60,6 +64,8 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       const baseURL = String(cfg.env.ASTER_BASE_URL).replace(/\/$/, '');
       const admin = { identifier: String(cfg.env.ASTER_ADMIN_USER), password: String(cfg.env.ASTER_ADMIN_PASSWORD) };
       const user = cfg.env.ASTER_USER && cfg.env.ASTER_USER_PASSWORD ? { identifier: cfg.env.ASTER_USER, password: cfg.env.ASTER_USER_PASSWORD } : undefined;
+      // The certificate first: an untrusted one stops here, not in every check (ASTER_CA_FILE).
+      await preflightCertificate(baseURL, cfg.env.ASTER_CA_FILE, stateDir);
       await preflightExisting(baseURL, admin, user);
       state = {
         runId,
@@ -94,13 +100,30 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
         await target.stop();
         rmSync(target.workdir, { recursive: true, force: true });
       });
-      // Users reach a managed target through a TLS entry proxy, as they would through nginx or Caddy.
-      const entry = await startEntryProxy({ upstream: target.baseURL, faults: [...(fault?.proxy ?? []), ...parseFaults(process.env.ASTER_PROXY_FAULTS)] });
+      // Users reach a managed target through a real reverse proxy (nginx, or Caddy with
+      // ASTER_ENTRY=caddy) with TLS from a CA made for this run; a fault run's entry mistake is
+      // written into its config.
+      const entryServer = cfg.env.ASTER_ENTRY === 'caddy' ? 'caddy' : 'nginx';
+      const entry = await startEntry({
+        upstream: target.baseURL,
+        server: entryServer,
+        faults: [...(fault?.proxy ?? []), ...parseFaults(process.env.ASTER_PROXY_FAULTS)],
+        dir: path.join(stateDir, 'entry'),
+        runId,
+      }).catch((e: Error) => {
+        throw new LocalToolError(
+          `The suite cannot run: the managed target's entry (${entryServer}) did not start (nothing was checked, the target is not at fault):\n  ${e.message.split('\n').slice(0, 12).join('\n  ')}\n\n` +
+            `Fix: apt-get install nginx caddy, or choose the other server with ASTER_ENTRY=${entryServer === 'nginx' ? 'caddy' : 'nginx'}.`,
+        );
+      });
       stops.push(entry.stop);
-      // Workers start after global setup and inherit these: Node trusts the entry's certificate,
-      // Chromium trusts exactly its key.
-      process.env.NODE_EXTRA_CA_CERTS = entry.certPath;
-      process.env.ASTER_RUN_ENTRY_SPKI = entry.spkiSha256Base64;
+      entryLines.push(`  entry: ${entry.description}, config ${entry.configPath}`);
+      if (entry.note) entryLines.push(`  note: ${entry.note}`);
+      // Node (this process, and the workers started after setup) trusts the run's CA; Chromium
+      // trusts exactly the entry's key.
+      await trustCa(entry.caPath, stateDir);
+      trustInChromium(entry.spki);
+      entryDescription = entry.description;
       const smtp = cfg.env.MAILPIT_SMTP?.split(':');
       state = {
         runId,
@@ -144,14 +167,15 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     process.env.ASTER_RUN_STATE = file;
     process.env.ASTER_RUN_ID = runId;
     process.env.ASTER_RUN_BASE_URL = state.baseURL;
-    process.env.ASTER_RUN_TARGET_KIND = state.targetKind;
+    process.env.ASTER_RUN_TARGET_KIND = entryDescription ? `${state.targetKind} behind ${entryDescription}` : state.targetKind;
     for (const c of [state.admin, state.user]) registerSecret(c?.password);
     if (state.s3) registerSecret(state.s3.secretAccessKey);
-    console.log(summaryLines(cfg, state, tools).join('\n'));
+    console.log([...summaryLines(cfg, state, tools), ...entryLines].join('\n'));
     return teardown;
   } catch (e) {
     await teardown();
-    if (e instanceof LocalToolError) {
+    // A missing local tool, or a deployment whose certificate is not trusted: exit 2 with the message, before any test.
+    if (e instanceof LocalToolError || e instanceof CertificatePreflightError) {
       console.error(`\n${e.message}\n`);
       process.exit(2);
     }

@@ -4,6 +4,7 @@
  * and so that credentials never land in Playwright traces.
  */
 import type { z } from 'zod';
+import { trustRunCa } from '../proxy/trust.js';
 import { ErrorEnvelope } from './schemas.js';
 
 export class ApiError extends Error {
@@ -56,6 +57,8 @@ export class Http {
       signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
     };
     if (body && typeof (body as unknown as NodeJS.ReadableStream).pipe === 'function') init.duplex = 'half';
+    // The run's CA (managed entry, or ASTER_CA_FILE), also in a process started before it was known.
+    await trustRunCa();
     return fetch(this.url(path, opts.query), init);
   }
 

@@ -2,14 +2,51 @@
  * Checks an existing deployment before any test starts, so a wrong target fails in seconds with
  * a message that says what to fix: unreachable, not AsterDrive, wrong credentials, not an admin.
  */
+import { readFileSync } from 'node:fs';
 import { AsterClient, type Credentials, LoginError } from '../api/aster.js';
 import { ApiError } from '../api/http.js';
+import { spkiSha256 } from '../entry-servers/ca.js';
+import { CertificateProblem, caFileCertificates, trustCa, trustInChromium, verifyServerCertificate } from '../proxy/trust.js';
 
 export class PreflightError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PreflightError';
   }
+}
+
+/** The deployment's TLS certificate is not trusted: the run stops with exit 2 (helpers/global-setup.ts). */
+export class CertificatePreflightError extends PreflightError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CertificatePreflightError';
+  }
+}
+
+/**
+ * Checks the certificate of an https:// deployment before anything else talks to it, against
+ * Node's roots plus ASTER_CA_FILE. With ASTER_CA_FILE, a chain that verifies makes the CA trusted
+ * by the API clients (this process and the workers) and the server's certificate trusted by
+ * Chromium (its SPKI, and the SPKI of every certificate of the CA file). Network errors are left
+ * to `preflightExisting`, which names them.
+ */
+export async function preflightCertificate(baseURL: string, caFile: string | undefined, dir: string): Promise<void> {
+  if (new URL(baseURL).protocol !== 'https:') return;
+  const caPem = caFile ? readFileSync(caFile, 'utf8') : undefined;
+  let spki: string[];
+  try {
+    spki = (await verifyServerCertificate(baseURL, caPem)).spki;
+  } catch (e) {
+    if (!(e instanceof CertificateProblem)) return;
+    throw new CertificatePreflightError(
+      caFile
+        ? `ASTER_BASE_URL=${baseURL}: its TLS certificate does not verify, even with ASTER_CA_FILE=${caFile}: ${e.message}. Check that ASTER_CA_FILE holds the CA (or intermediate) that issued this certificate, that the proxy sends the full chain, and that the certificate is valid for this host.`
+        : `ASTER_BASE_URL=${baseURL}: its TLS certificate is not trusted: ${e.message}. If the deployment uses a private CA, set ASTER_CA_FILE to that CA's certificate (PEM), e.g. ASTER_CA_FILE=/etc/ssl/private-ca.pem; otherwise fix the certificate on the proxy (users' browsers will refuse it too).`,
+    );
+  }
+  if (!caFile) return;
+  await trustCa(caFile, dir);
+  trustInChromium([...spki, ...caFileCertificates(caFile).map((c) => spkiSha256(c))]);
 }
 
 function reason(e: unknown): string {
