@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { localTools, missingToolsMessage } from './helpers/capabilities.js';
+import { isTestWorker, localTools, missingToolsMessage } from './helpers/capabilities.js';
 import { ConfigError, loadConfig } from './helpers/config.js';
 import { secretsDir } from './helpers/secrets.js';
 
@@ -31,7 +31,7 @@ secretsDir();
 // that fixes it, unless the run goes without it (`--project api`, ASTER_WITHOUT); `--list` needs none.
 const tools = localTools(cfg);
 const browser = tools.find((t) => t.tool === 'browser');
-if (!process.env.TEST_WORKER_INDEX && !process.argv.includes('--list')) {
+if (!isTestWorker() && !process.argv.includes('--list')) {
   const stop = missingToolsMessage(tools);
   if (stop) {
     console.error(`\n${stop}\n`);

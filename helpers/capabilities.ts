@@ -93,6 +93,14 @@ export function localTools(cfg: SuiteConfig, argv: string[] = process.argv.slice
 }
 
 /**
+ * Whether this process is one of Playwright's test workers (which load the config too), not the
+ * runner. TEST_WORKER_INDEX alone is not enough: a run started from inside a test inherits it.
+ */
+export function isTestWorker(): boolean {
+  return /workerProcessEntry\.[cm]?js$/.test(process.argv[1] ?? '');
+}
+
+/**
  * The message that stops a run which lacks a tool it needs, or undefined when nothing is missing.
  * Names each missing tool, the command that installs it and how to run without it instead.
  */

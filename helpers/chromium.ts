@@ -40,7 +40,8 @@ export function browserProjectSelected(argv: string[] = process.argv.slice(2)): 
   const chosen: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--project' && argv[i + 1] !== undefined) chosen.push(argv[++i]);
+    // `--project a b` takes every value up to the next option, as Playwright's CLI does.
+    if (a === '--project') while (argv[i + 1] !== undefined && !argv[i + 1].startsWith('-')) chosen.push(argv[++i]);
     else if (a.startsWith('--project=')) chosen.push(a.slice('--project='.length));
   }
   if (chosen.length === 0) return true;
