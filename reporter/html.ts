@@ -85,7 +85,7 @@ export function renderHtml(r: LaunchReport): string {
   out.push('</div>');
   for (const n of scopeNotes(r)) out.push(`<div class="scope">${esc(n)}</div>`);
   out.push(
-    `<p class="meta">Target: ${esc(r.target.baseURL ?? 'unknown')} (${esc(r.target.kind ?? 'unknown')}), run ${esc(r.target.runId ?? '-')}, ${esc(r.generatedAt)} · <a href="${href(r.links.playwrightReport)}">Playwright HTML report</a> · <a href="${href(r.links.markdown)}">Markdown</a> · <a href="${href(r.links.json)}">JSON</a></p>`,
+    `<p class="meta">Target: ${esc(r.target.baseURL ?? 'unknown')} (${esc(r.target.description ?? r.target.kind ?? 'unknown')}), run ${esc(r.target.runId ?? '-')}, ${esc(r.generatedAt)} · <a href="${href(r.links.playwrightReport)}">Playwright HTML report</a> · <a href="${href(r.links.markdown)}">Markdown</a> · <a href="${href(r.links.json)}">JSON</a></p>`,
   );
   if (r.missing.length) {
     out.push(`<h2>Missing for GO (${r.missing.length})</h2><table><thead><tr><th>Item</th><th>Status</th><th>Why</th><th>To complete</th></tr></thead><tbody>`);

@@ -29,6 +29,7 @@ export default class LaunchReporter implements Reporter {
   private listing?: Promise<{ tests?: ListedTest[]; error?: string }>;
   private selected: string[] = [];
   private verdict?: Verdict;
+  private targetKind?: string;
 
   printsToStdio(): boolean {
     return false;
@@ -43,6 +44,7 @@ export default class LaunchReporter implements Reporter {
     if (config.configFile) this.root = path.dirname(config.configFile);
     this.outDir = path.resolve(process.env.ASTER_REPORTS_DIR ?? path.join(this.root, 'reports'));
     rmSync(path.join(this.outDir, 'evidence'), { recursive: true, force: true });
+    this.targetKind = targetKindFromRunState();
     // The tests this run selected, and (in the background) every test of the whole suite: an item
     // passes only when all of its tests ran, and a run that selected less is PARTIAL.
     this.selected = suite
@@ -114,7 +116,12 @@ export default class LaunchReporter implements Reporter {
       waiverFileProblems: problems,
       signoffs: signoffs.signoffs,
       signoffFileProblems: signoffs.problems,
-      target: { baseURL: process.env.ASTER_RUN_BASE_URL, kind: targetKind(), runId: process.env.ASTER_RUN_ID },
+      target: {
+        baseURL: process.env.ASTER_RUN_BASE_URL,
+        kind: this.targetKind ?? targetKindFromRunState() ?? process.env.ASTER_RUN_TARGET_KIND?.split(' ')[0],
+        description: process.env.ASTER_RUN_TARGET_KIND,
+        runId: process.env.ASTER_RUN_ID,
+      },
       today: new Date().toISOString().slice(0, 10),
       runError: this.runError ?? (result.status === 'interrupted' ? 'interrupted' : result.status === 'timedout' ? 'global timeout' : undefined),
       paths: { reportDir: this.outDir, playwrightReport: htmlReport },
@@ -147,11 +154,12 @@ export default class LaunchReporter implements Reporter {
 }
 
 /**
- * The target kind global setup learned (helpers/target/run-state.ts): from the environment it
- * sets for this process, else from the run state file while it still exists.
+ * The target kind global setup learned, from the run state it wrote (helpers/target/run-state.ts:
+ * 'deployment' | 'asterdrive-binary' | 'standin'). Read while the file exists (onBegin runs after
+ * global setup, onEnd after its teardown removed it); else the first word of the description
+ * global setup puts in ASTER_RUN_TARGET_KIND (e.g. "standin behind nginx 1.22.1").
  */
-function targetKind(): string | undefined {
-  if (process.env.ASTER_RUN_TARGET_KIND) return process.env.ASTER_RUN_TARGET_KIND;
+function targetKindFromRunState(): string | undefined {
   const file = process.env.ASTER_RUN_STATE;
   if (!file || !existsSync(file)) return undefined;
   try {

@@ -67,7 +67,7 @@ export function renderMarkdown(r: LaunchReport): string {
   out.push(`# AsterDrive launch report: ${VERDICT_ICON[r.verdict]}${r.partial ? ' — PARTIAL run' : ''}${r.selfTest ? ' — SELF-TEST (stand-in)' : ''}`);
   out.push('');
   for (const n of scopeNotes(r)) out.push(`> **${n.split(':')[0]}**:${n.slice(n.indexOf(':') + 1)}`, '');
-  out.push(`Target: ${r.target.baseURL ?? 'unknown'} (${r.target.kind ?? 'unknown'}), run ${r.target.runId ?? '-'}, ${r.generatedAt}`);
+  out.push(`Target: ${r.target.baseURL ?? 'unknown'} (${r.target.description ?? r.target.kind ?? 'unknown'}), run ${r.target.runId ?? '-'}, ${r.generatedAt}`);
   out.push('');
   const c = r.counts;
   out.push(

@@ -121,7 +121,8 @@ export interface LaunchReport {
   };
   /** In-scope items that keep the verdict from GO without failing: what is missing and what would complete it. */
   missing: MissingItem[];
-  target: { baseURL?: string; kind?: string; runId?: string };
+  /** `kind`: 'deployment' | 'asterdrive-binary' | 'standin' (the run state's targetKind); `description`: how global setup described it. */
+  target: { baseURL?: string; kind?: string; description?: string; runId?: string };
   generatedAt: string;
   counts: Record<ItemStatus, number> & { checked: number; total: number; testsRun: number; signedOff: number; qualified: number };
   sections: SectionReport[];

@@ -111,8 +111,10 @@ test('--project api: the item whose browser test did not run is NOT_CHECKED, not
   expect(r.status, r.out).toBe(3);
 });
 
-test('a run against the stand-in is a self-test: SELF_TEST_PASSED, never GO, exit 3', () => {
-  const r = run([], { ASTER_RUN_TARGET_KIND: 'standin' });
+test('a run against the stand-in (as the run state says) is a self-test: SELF_TEST_PASSED, never GO, exit 3', () => {
+  const state = path.join(mkdtempSync(path.join(os.tmpdir(), 'run-state-')), 'run-state.json');
+  writeFileSync(state, JSON.stringify({ runId: 'r1', baseURL: 'https://localhost:4430', mode: 'managed', targetKind: 'standin' }));
+  const r = run([], { ASTER_RUN_STATE: state, ASTER_RUN_TARGET_KIND: '' });
   expect(r.report).toMatchObject({ selfTest: true, selfTestPassed: true, verdict: 'INCOMPLETE' });
   expect(r.status, r.out).toBe(3);
   expect(r.out).toContain('Launch verdict: INCOMPLETE (SELF_TEST_PASSED)');

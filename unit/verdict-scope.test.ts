@@ -81,7 +81,7 @@ test('when the whole suite cannot be listed, the run cannot be GO', () => {
 });
 
 test('a run against the stand-in is a self-test: says so, never GO', () => {
-  const r = goWith((i) => ({ ...i, target: { kind: 'standin', baseURL: 'https://127.0.0.1:4430' } }));
+  const r = goWith((i) => ({ ...i, target: { kind: 'standin', description: 'standin behind nginx 1.22.1', baseURL: 'https://127.0.0.1:4430' } }));
   expect(r).toMatchObject({ selfTest: true, selfTestPassed: true, partial: false, verdict: 'INCOMPLETE' });
   expect(r.verdictReasons.join()).toContain('SELF-TEST');
   expect(renderSummary(r)).toMatch(/^Launch verdict: INCOMPLETE \(SELF_TEST_PASSED\)/);
@@ -99,4 +99,5 @@ test('a real AsterDrive binary or a deployment can be GO; an unknown target cann
   expect(goWith((i) => ({ ...i, target: { kind: 'asterdrive-binary' } })).verdict).toBe('GO');
   expect(goWith((i) => ({ ...i, target: { kind: 'deployment' } })).verdict).toBe('GO');
   expect(goWith((i) => ({ ...i, target: {} })).verdict).toBe('INCOMPLETE');
+  expect(goWith((i) => ({ ...i, target: { kind: 'standin behind nginx 1.22.1' } })).selfTest).toBe(true);
 });
