@@ -33,7 +33,7 @@ h1{margin:0 0 4px;font-size:26px}h2{margin:28px 0 8px;font-size:18px}
 table{border-collapse:collapse;width:100%;background:#fff;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 th,td{border-bottom:1px solid #e3e6eb;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#eef0f4;font-weight:600}
-table.items{table-layout:fixed}table.items col.id{width:56px}table.items col.check{width:26%}table.items col.st{width:170px}table.items col.tests{width:20%}table.items col.ev{width:110px}
+table.items{table-layout:fixed}table.items col.id{width:56px}table.items col.check{width:26%}table.items col.status{width:170px}table.items col.tests{width:20%}table.items col.ev{width:14%}
 td{overflow-wrap:anywhere}
 td.id{white-space:nowrap;font-weight:600}
 .st{white-space:nowrap;font-weight:600;border-radius:4px;padding:1px 6px;display:inline-block}
@@ -105,7 +105,7 @@ export function renderHtml(r: LaunchReport): string {
   for (const s of r.sections) {
     out.push(
       `<h2 id="section-${s.number}">${s.number}. ${esc(s.title)} <span class="st ${STATUS_CLASS[s.status]}">${esc(s.status)}</span></h2>`,
-      '<table class="items"><colgroup><col class="id"><col class="check"><col class="st"><col><col class="tests"><col class="ev"></colgroup>',
+      '<table class="items"><colgroup><col class="id"><col class="check"><col class="status"><col><col class="tests"><col class="ev"></colgroup>',
       '<thead><tr><th>Item</th><th>Check</th><th>Status</th><th>Details</th><th>Tests</th><th>Evidence</th></tr></thead><tbody>',
       ...s.items.map(itemRow),
       '</tbody></table>',
