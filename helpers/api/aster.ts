@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { transferProgress } from '../progress.js';
 import { ApiError, Http, setCookie } from './http.js';
 import * as S from './schemas.js';
 
@@ -127,14 +128,20 @@ export class AsterClient {
     if (init.mode !== 'chunked' || !init.upload_id || !init.chunk_size || !init.total_chunks) {
       throw new Error(`upload/init chose mode "${init.mode}" for ${size} bytes; expected "chunked" (is the policy's chunk_size larger than the file?)`);
     }
-    for (let n = 0; n < init.total_chunks; n++) {
-      const start = n * init.chunk_size;
-      const end = Math.min(size, start + init.chunk_size) - 1;
-      await this.call('PUT', `/api/v1/files/upload/${init.upload_id}/${n}`, z.unknown(), {
-        body: createReadStream(filePath, { start, end }),
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(end - start + 1) },
-        timeoutMs: 300_000,
-      });
+    const progress = transferProgress(`chunked upload of ${name}`, size);
+    try {
+      for (let n = 0; n < init.total_chunks; n++) {
+        const start = n * init.chunk_size;
+        const end = Math.min(size, start + init.chunk_size) - 1;
+        await this.call('PUT', `/api/v1/files/upload/${init.upload_id}/${n}`, z.unknown(), {
+          body: createReadStream(filePath, { start, end }),
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(end - start + 1) },
+          timeoutMs: 300_000,
+        });
+        progress.add(end - start + 1);
+      }
+    } finally {
+      progress.done();
     }
     const file = await this.call('POST', `/api/v1/files/upload/${init.upload_id}/complete`, S.FileInfo, { timeoutMs: 300_000 });
     return { file, init };

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { transferProgress } from '../progress.js';
 
 /** N pseudo-random bytes as a stream, with its SHA-256 known when it ends. */
 export function randomStream(size: number): { stream: Readable; sha256: () => string } {
@@ -47,7 +48,11 @@ export function streamedRequest(url: string, method: string, headers: Record<str
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const mod = u.protocol === 'https:' ? https : http;
+    const length = Number(headers['content-length'] ?? headers['Content-Length']);
+    const progress = transferProgress(`${method} ${u.pathname}`, length > 0 ? length : undefined);
+    body.on('data', (c: Buffer) => progress.add(c.length));
     const req = mod.request(u, { method, headers, agent: false }, (res) => {
+      progress.done();
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => {
@@ -58,6 +63,7 @@ export function streamedRequest(url: string, method: string, headers: Record<str
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     req.on('error', (e) => {
+      progress.done();
       // A proxy that refuses a body early (413) may close before the upload ends; its answer wins if it came.
       reject(e);
     });
@@ -112,13 +118,17 @@ export function slowDownload(url: string, headers: Record<string, string>, bytes
     let bytes = 0;
     let status = 0;
     let settled = false;
+    let progress: ReturnType<typeof transferProgress> | undefined;
     const finish = (complete: boolean, error?: string) => {
       if (settled) return;
       settled = true;
+      progress?.done();
       resolve({ status, bytes, complete, seconds: (Date.now() - t0) / 1000, sha256: hash.digest('hex'), error });
     };
     const req = mod.request(u, { method: 'GET', headers, agent: false }, (res) => {
       status = res.statusCode ?? 0;
+      const length = Number(res.headers['content-length']);
+      progress = transferProgress(`slow download of ${u.pathname} (read at ${(bytesPerSecond / 1024).toFixed(0)} KiB/s)`, length > 0 ? length : undefined);
       res.pause();
       const tickMs = 100;
       const perTick = Math.max(1, Math.floor((bytesPerSecond * tickMs) / 1000));
@@ -128,6 +138,7 @@ export function slowDownload(url: string, headers: Record<string, string>, bytes
           const c = res.read(Math.min(budget, res.readableLength || budget)) as Buffer | null;
           if (!c) break;
           bytes += c.length;
+          progress?.add(c.length);
           budget -= c.length;
           hash.update(c);
         }

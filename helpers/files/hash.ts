@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { transferProgress } from '../progress.js';
 
 export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -10,9 +11,16 @@ export async function sha256OfResponse(res: Response): Promise<{ sha256: string;
   if (!res.body) throw new Error(`${res.url} answered ${res.status} without a body`);
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    hash.update(chunk);
-    bytes += chunk.byteLength;
+  const length = Number(res.headers.get('content-length'));
+  const progress = transferProgress(`download of ${new URL(res.url || 'http://x/').pathname}`, length > 0 ? length : undefined);
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      bytes += chunk.byteLength;
+      progress.add(chunk.byteLength);
+    }
+  } finally {
+    progress.done();
   }
   return { sha256: hash.digest('hex'), bytes };
 }
