@@ -163,6 +163,37 @@ export const FAULTS: Fault[] = [
     fails: ['4.2', '4.4'],
   },
   {
+    name: 'team-on-retired-storage',
+    description:
+      'a team still routes its uploads through a policy group whose storage was retired (the old directory is gone; a file now sits at its path) instead of being migrated first',
+    induction: 'setting',
+    afterProvision: async (admin, state) => {
+      const old = await admin.call('POST', '/api/v1/admin/policies', z.object({ id: z.number() }).passthrough(), {
+        json: {
+          name: 'Old NAS (retired)',
+          connection: {
+            connector_config: {
+              format_version: 1,
+              connector_id: 'asterdrive.storage.local',
+              schema_version: 1,
+              values: { base_path: './data/config.toml/old-nas', content_dedup: false },
+            },
+            behavior: {},
+            credential: { mode: 'none' },
+          },
+          max_file_size: 0,
+          is_default: false,
+        },
+      });
+      const group = await admin.call('POST', '/api/v1/admin/policy-groups', z.object({ id: z.number() }).passthrough(), {
+        json: { name: 'Old NAS', description: '', is_enabled: true, is_default: false, items: [{ policy_id: old.id, priority: 1, min_file_size: 0, max_file_size: 0 }] },
+      });
+      await admin.createTeam({ name: 'Archive team', admin_identifier: state.admin.identifier, policy_group_id: group.id });
+    },
+    runs: ['4.4'],
+    fails: ['4.4'],
+  },
+  {
     name: 'unexpected-default-group',
     description: 'new users land in another policy group than planned',
     induction: 'expectation',
@@ -175,6 +206,17 @@ export const FAULTS: Fault[] = [
     description: 'the chunk size differs from the plan',
     induction: 'expectation',
     env: { ASTER_EXPECT_CHUNK_MB: '8' },
+    runs: ['4.5'],
+    fails: ['4.5'],
+  },
+  {
+    name: 'team-quota-unplanned',
+    description: 'a team was given a 100 MiB quota while the plan gives teams unlimited space',
+    induction: 'setting',
+    env: { ASTER_EXPECT_MAX_FILE_MB: '0', ASTER_EXPECT_CHUNK_MB: '5', ASTER_EXPECT_USER_QUOTA_MB: '0', ASTER_EXPECT_TEAM_QUOTA_MB: '0' },
+    afterProvision: async (admin, state) => {
+      await admin.createTeam({ name: 'Design team', admin_identifier: state.admin.identifier, storage_quota: 100 * 1024 * 1024 });
+    },
     runs: ['4.5'],
     fails: ['4.5'],
   },
@@ -199,6 +241,27 @@ export const FAULTS: Fault[] = [
             ...(policy.connector_config ? { connector_config: policy.connector_config } : {}),
             behavior: {},
             credential: { mode: 'static', values: { s3_access_key_id: 'AKIAWRONGKEY', s3_secret_access_key: 'wrong-secret-key-0000000000000000000000' } },
+          },
+        },
+      });
+    },
+    runs: ['4.6'],
+    fails: ['4.6'],
+  },
+  {
+    name: 's3-presigned-no-cors',
+    description: 'the S3 policy was switched to presigned (browser-direct) uploads and downloads, but the bucket has no CORS rule for the site',
+    induction: 'setting',
+    afterProvision: async (admin, state) => {
+      const policy = (await admin.policies()).items.find((p) => p.connector_id === 'asterdrive.storage.s3');
+      if (!policy || !state.s3) throw new Error('no S3 policy to switch (is the S3 server installed? bash .ci/install-services.sh)');
+      const cc = policy.connector_config as { values: Record<string, unknown> };
+      await admin.call('PATCH', `/api/v1/admin/policies/${policy.id}`, z.unknown(), {
+        json: {
+          connection: {
+            connector_config: { ...cc, values: { ...cc.values, object_storage_upload_strategy: 'presigned', object_storage_download_strategy: 'presigned' } },
+            behavior: {},
+            credential: { mode: 'static', values: { s3_access_key_id: state.s3.accessKeyId, s3_secret_access_key: state.s3.secretAccessKey } },
           },
         },
       });

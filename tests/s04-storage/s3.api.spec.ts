@@ -1,36 +1,86 @@
-import { randomBytes } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetBucketCorsCommand } from '@aws-sdk/client-s3';
 import { expect, test } from '../../fixtures/index.js';
 import { parseCode } from '../../helpers/api/http.js';
 import { needsLocalService } from '../../helpers/capabilities.js';
 import { checks } from '../../helpers/checklist.js';
-import { s3Client } from '../../helpers/s3.js';
-import { notApplicable, notChecked } from '../../helpers/verdict.js';
+import { bucketPolicies, corsPreflight, objectUrl, operatorAccess, type Preflight, s3Client } from '../../helpers/s3.js';
+import { notApplicable } from '../../helpers/verdict.js';
+
+/** Request headers a presigned upload and a ranged download send (upstream docs, storage-backends/s3 §12). */
+const UPLOAD_HEADERS = ['content-type'];
+const DOWNLOAD_HEADERS = ['range'];
 
 test(
-  'S3 policies pass their connection test and the bucket answers with the operator credentials',
+  'each S3 policy names a usable endpoint and bucket, and presigned transfers are allowed by the bucket CORS for the site',
   checks(['4.6'], '@readonly'),
   async ({ run, adminApi, evidence }) => {
     needsLocalService(run, 's3');
-    const s3Policies = (await adminApi.policies()).items.filter((p) => p.connector_id === 'asterdrive.storage.s3');
-    if (s3Policies.length === 0 && !run.s3) notApplicable('no S3-compatible storage policy is configured');
-    for (const p of s3Policies) {
-      await test.step(`AsterDrive tests policy "${p.name}"`, async () => {
-        const res = await adminApi.testPolicy(p.id);
-        const body = await res.text();
-        await evidence(`policy ${p.name} test`, { status: res.status, body });
-        expect(res.status, `policy "${p.name}" fails its connection test (${parseCode(body)}): check endpoint, bucket, region and keys`).toBe(200);
+    const policies = await bucketPolicies(adminApi);
+    if (policies.length === 0) notApplicable('no S3-compatible storage policy is configured');
+    const sites = (await adminApi.getConfig('public_site_url')).value;
+    const site = (Array.isArray(sites) ? sites[0] : sites) || run.baseURL;
+    const origin = new URL(site).origin;
+    const problems: string[] = [];
+    for (const p of policies) {
+      await test.step(`policy "${p.name}": ${p.endpoint} bucket ${p.bucket}`, async () => {
+        let endpoint: URL | undefined;
+        try {
+          endpoint = new URL(p.endpoint);
+        } catch {
+          problems.push(`"${p.name}": endpoint "${p.endpoint}" is not a URL`);
+        }
+        if (!p.bucket.trim()) problems.push(`"${p.name}": no bucket`);
+        const presigned = { upload: p.upload === 'presigned', download: p.download === 'presigned' };
+        const preflights: Preflight[] = [];
+        if (endpoint && (presigned.upload || presigned.download)) {
+          // Browsers treat loopback as potentially trustworthy, so only other plain-HTTP hosts are mixed content.
+          const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(endpoint.hostname);
+          if (endpoint.protocol === 'http:' && !loopback && new URL(origin).protocol === 'https:')
+            problems.push(`"${p.name}": presigned transfers go to plain-HTTP ${endpoint.origin}, which the browser blocks on the HTTPS site (mixed content)`);
+          const key = `launch-suite-cors-probe/${run.runId}`;
+          if (presigned.upload) preflights.push(await corsPreflight(objectUrl(p, key), origin, 'PUT', UPLOAD_HEADERS));
+          if (presigned.download) preflights.push(await corsPreflight(objectUrl(p, key), origin, 'GET', DOWNLOAD_HEADERS));
+          for (const f of preflights.filter((x) => x.problem))
+            problems.push(`"${p.name}": presigned ${f.method === 'PUT' ? 'uploads' : 'downloads'} from ${origin} fail CORS: ${f.problem}`);
+        }
+        // The operator's keys only read the bucket's own CORS rules, for the evidence.
+        const access = operatorAccess(run, p);
+        const cors = access
+          ? await s3Client(access)
+              .send(new GetBucketCorsCommand({ Bucket: p.bucket }))
+              .then((r) => r.CORSRules ?? [])
+              .catch((e: Error) => `(${e.name})`)
+          : '(no S3_* credentials for this bucket)';
+        await evidence(`policy ${p.name}`, {
+          connector: p.connector,
+          endpoint: p.endpoint,
+          bucket: p.bucket,
+          region: p.region,
+          pathStyle: p.pathStyle,
+          upload: p.upload,
+          download: p.download,
+          siteOrigin: origin,
+          preflights: preflights.length ? preflights : '(relay_stream both ways: the browser never talks to the bucket, no CORS needed)',
+          bucketCors: cors,
+        });
       });
     }
-    if (!run.s3) notChecked('S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY', 'the bucket itself cannot be checked without its credentials');
-    const s3 = s3Client(run.s3);
-    const key = `launch-suite-probe/${run.runId}-${randomBytes(4).toString('hex')}`;
-    await test.step('the bucket exists and the keys can write, read and delete', async () => {
-      await s3.send(new HeadBucketCommand({ Bucket: run.s3?.bucket }));
-      await s3.send(new PutObjectCommand({ Bucket: run.s3?.bucket, Key: key, Body: 'probe' }));
-      const got = await s3.send(new GetObjectCommand({ Bucket: run.s3?.bucket, Key: key }));
-      expect(await got.Body?.transformToString()).toBe('probe');
-      await s3.send(new DeleteObjectCommand({ Bucket: run.s3?.bucket, Key: key }));
-    });
+    expect(problems, 'object storage the browser cannot use: fix the policy in Admin → Storage Policies or the bucket CORS rules').toEqual([]);
   },
 );
+
+test('each S3 policy passes its connection test with the credentials it holds', checks(['4.6'], '@own-data'), async ({ run, adminApi, evidence }) => {
+  // The connection test writes and deletes a probe object through the policy's own endpoint, bucket
+  // and keys (upstream probe_storage_driver); upstream never returns the keys themselves.
+  needsLocalService(run, 's3');
+  const policies = await bucketPolicies(adminApi);
+  if (policies.length === 0) notApplicable('no S3-compatible storage policy is configured');
+  const failed: string[] = [];
+  for (const p of policies) {
+    const res = await adminApi.testPolicy(p.id);
+    const body = await res.text();
+    await evidence(`policy ${p.name} connection test`, { endpoint: p.endpoint, bucket: p.bucket, status: res.status, body: body.slice(0, 400) });
+    if (res.status !== 200) failed.push(`"${p.name}" (${p.endpoint}, bucket ${p.bucket}): ${parseCode(body) ?? res.status}`);
+  }
+  expect(failed, 'S3 policies fail their connection test: check endpoint, bucket, region, path style and keys').toEqual([]);
+});
