@@ -94,6 +94,11 @@ export const VARIABLES = {
     doc: 'scraper-side URL of /health/metrics',
   },
   ASTER_RESTART_CMD: { schema: nonEmpty, example: 'systemctl restart asterdrive', doc: 'shell command that restarts the server' },
+  ASTER_RECREATE_CMD: {
+    schema: nonEmpty,
+    example: 'docker compose up -d --force-recreate asterdrive',
+    doc: "shell command that recreates the server's container (or host) from its volumes",
+  },
   ASTER_DOCTOR_CMD: {
     schema: nonEmpty,
     example: 'docker exec aster aster_drive doctor --output-format json',
@@ -144,6 +149,7 @@ export const VARIABLES = {
     doc: 'preview app key to use on an existing deployment',
   },
   ASTER_WAIVERS_FILE: { schema: nonEmpty, example: 'waivers.json', doc: 'waivers file' },
+  ASTER_SIGNOFFS_FILE: { schema: nonEmpty, example: 'signoffs.json', doc: 'sign-offs of MANUAL items' },
   PLAYWRIGHT_CHROMIUM_EXECUTABLE: { schema: nonEmpty, example: '/usr/bin/chromium', doc: 'Chromium to drive' },
   ASTER_WITHOUT: { schema: toolList, example: 'mailpit,s3', doc: 'run without these local tools; their items are NOT_CHECKED' },
   // Expectations
@@ -264,11 +270,6 @@ export function parseConfig(source: NodeJS.ProcessEnv): SuiteConfig {
       `ASTER_DRIVE_BIN=${env.ASTER_DRIVE_BIN} does not exist. Give the path of the aster_drive binary. Example: ASTER_DRIVE_BIN=/opt/asterdrive/aster_drive`,
     );
   }
-  const s3Set = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((n) => env[n]);
-  if (s3Set.length > 0 && s3Set.length < 4) {
-    problems.push(`S3 access is incomplete: set S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together (only ${s3Set.join(', ')} given).`);
-  }
-  if (problems.length) throw new ConfigError(problems);
   if (typeof env.ASTER_CA_FILE === 'string') {
     const file = env.ASTER_CA_FILE;
     let text = '';
@@ -283,6 +284,11 @@ export function parseConfig(source: NodeJS.ProcessEnv): SuiteConfig {
     if (!env.ASTER_BASE_URL) warnings.push('ASTER_CA_FILE is for an existing deployment (ASTER_BASE_URL); a managed target makes its own CA, so it is ignored.');
   }
   if (env.ASTER_ENTRY && env.ASTER_BASE_URL) warnings.push("ASTER_ENTRY chooses the proxy of a managed target; with ASTER_BASE_URL the deployment's own proxy is checked, so it is ignored.");
+  const s3Set = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((n) => env[n]);
+  if (s3Set.length > 0 && s3Set.length < 4) {
+    problems.push(`S3 access is incomplete: set S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together (only ${s3Set.join(', ')} given).`);
+  }
+  if (problems.length) throw new ConfigError(problems);
 
   const parsed = env as Parsed;
   const secrets = (Object.entries(VARIABLES) as [VarName, VarSpec][])

@@ -1,7 +1,9 @@
 /**
- * What a persistence check restarts:
- * - a managed run: a private provisioned twin (helpers/data/twin.ts), restarted in place like 3.1;
- * - a deployment: the deployment itself through ASTER_RESTART_CMD, as the run's ordinary account.
+ * What a persistence check recreates (or, failing that, restarts):
+ * - a managed run: a private provisioned twin (helpers/data/twin.ts), recreated from its data/ alone;
+ * - a deployment: the deployment itself through ASTER_RECREATE_CMD, else ASTER_RESTART_CMD, as the
+ *   run's ordinary account. A restart keeps a container's writable layer, so data outside the
+ *   volume survives it too: a pass on a restart alone says so (`restartOnlyNote`).
  *
  * Data a check creates on a deployment is removed afterwards with a fresh sign-in (a restart may
  * invalidate the worker's session, which is 3.1's business, not this check's).
@@ -17,13 +19,15 @@ import { Twin } from './twin.js';
 
 export interface RestartSubject {
   kind: 'twin' | 'deployment';
+  /** What `restart()` does: a recreation from the volumes, or only a restart of the same container. */
+  proves: 'recreation' | 'restart';
   baseURL: string;
   /** The data directory, when the suite can read it (twin: its own; deployment: ASTER_DATA_DIR). */
   dataDir?: string;
   twin?: Twin;
   /** Signs in as the account the check works with (the twin's admin, or the run's user). */
   signIn(): Promise<AsterClient>;
-  /** Restarts the server and waits until it is ready; returns what to keep as evidence. */
+  /** Recreates (or restarts) the server and waits until it is ready; returns what to keep as evidence. */
   restart(): Promise<Record<string, unknown>>;
   /** Removes a file or folder (and its trash entry) after the test, on a deployment. */
   own(kind: 'file' | 'folder', id: number): void;
@@ -47,6 +51,7 @@ export async function restartSubject(
     const twin = await Twin.start(cfg.env.ASTER_DRIVE_BIN, label);
     return {
       kind: 'twin',
+      proves: 'recreation',
       get baseURL() {
         return twin.baseURL;
       },
@@ -57,8 +62,8 @@ export async function restartSubject(
       signIn: () => twin.signIn(),
       async restart() {
         const t0 = Date.now();
-        await twin.restart();
-        return { how: 'private twin of the managed target restarted in place (same data directory and port)', seconds: (Date.now() - t0) / 1000 };
+        await twin.recreate();
+        return { how: 'private twin of the managed target recreated: a new process in a new working directory holding only the old data/', seconds: (Date.now() - t0) / 1000 };
       },
       own() {
         /* the twin's working directory is removed with it */
@@ -66,8 +71,10 @@ export async function restartSubject(
       dispose: () => twin.dispose(),
     };
   }
-  const cmd = cfg.env.ASTER_RESTART_CMD;
+  const recreate = cfg.env.ASTER_RECREATE_CMD;
+  const cmd = recreate ?? cfg.env.ASTER_RESTART_CMD;
   if (!cmd) return undefined;
+  const how = recreate ? 'ASTER_RECREATE_CMD' : 'ASTER_RESTART_CMD';
   const signIn = async () => {
     const client = await AsterClient.signIn(run.baseURL, creds);
     registerSecret(client.accessToken);
@@ -75,12 +82,13 @@ export async function restartSubject(
   };
   return {
     kind: 'deployment',
+    proves: recreate ? 'recreation' : 'restart',
     baseURL: run.baseURL,
     dataDir: cfg.env.ASTER_DATA_DIR,
     signIn,
     async restart() {
       const r = await restartWithCommand(cmd, run.baseURL);
-      return { how: 'ASTER_RESTART_CMD', seconds: r.seconds, output: r.output.slice(-500) };
+      return { how, seconds: r.seconds, output: r.output.slice(-500) };
     },
     own(kind, id) {
       owned.custom(`${kind} ${id}`, async () => {
@@ -95,4 +103,10 @@ export async function restartSubject(
     },
     async dispose() {},
   };
+}
+
+/** The qualification of a pass proved across a restart only; undefined after a recreation. */
+export function restartOnlyNote(subject: Pick<RestartSubject, 'proves'>): string | undefined {
+  if (subject.proves === 'recreation') return undefined;
+  return 'proved across a restart only: a container restart keeps its writable layer, so data outside the volume survives it too. Set ASTER_RECREATE_CMD (e.g. `docker compose up -d --force-recreate asterdrive`; on a host install without containers, the restart command) to prove persistence across a recreation';
 }

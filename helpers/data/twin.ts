@@ -67,6 +67,21 @@ export class Twin {
     this.target = await restartManaged({ pid: this.target.pid, workdir: this.target.workdir, baseURL: this.target.baseURL }, { binary: this.binary });
   }
 
+  /**
+   * Recreates the server the way `docker compose up --force-recreate` does: the process and its
+   * working directory (the container and its writable layer) are thrown away, and a new one starts
+   * from a fresh directory that holds only the old data/ (the volume).
+   */
+  async recreate(): Promise<void> {
+    const old = this.target.workdir;
+    await this.target.stop();
+    const fresh = mkdtempSync(path.join(os.tmpdir(), 'aster-recreated-'));
+    this.dirs.push(fresh);
+    cpSync(path.join(old, 'data'), path.join(fresh, 'data'), { recursive: true, preserveTimestamps: true });
+    removeWorkdir(old);
+    this.target = await startManagedTarget({ binary: this.binary, workdir: fresh });
+  }
+
   async stop(): Promise<void> {
     await this.target.stop();
   }

@@ -2,7 +2,7 @@
  * 1.1-1.5, 1.7: what lives under data/ survives a restart and belongs to the runtime user.
  *
  * Restart checks restart a private provisioned twin of a managed target in place (same working
- * directory and port, the run's start options), or the deployment through ASTER_RESTART_CMD
+ * directory and port, the run's start options), or the deployment through ASTER_RECREATE_CMD (or ASTER_RESTART_CMD)
  * (they run alone, after every other check). 1.7 reads the data directory: the managed target's
  * `<workdir>/data` or ASTER_DATA_DIR.
  */
@@ -17,7 +17,7 @@ import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
 import { changedSecrets, dataDirOf, describeSecrets, octal, readSecrets, runtimeUserOf, usage, walk } from '../../helpers/data/data-dir.js';
 import { downloadHash, folderExists, makeRecords, publicShare } from '../../helpers/data/operations.js';
-import { type RestartSubject, restartSubject } from '../../helpers/data/subject.js';
+import { type RestartSubject, restartOnlyNote, restartSubject } from '../../helpers/data/subject.js';
 import { localPolicy } from '../../helpers/target/provision.js';
 import { sha256 } from '../../helpers/files/hash.js';
 import { manual, notApplicable, notChecked, qualifiedPass } from '../../helpers/verdict.js';
@@ -39,6 +39,11 @@ async function signInAfterRestart(subject: RestartSubject) {
   }
 }
 
+function noteIfRestartOnly(subject: RestartSubject): void {
+  const note = restartOnlyNote(subject);
+  if (note) qualifiedPass(note);
+}
+
 async function me(baseURL: string, token: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`${baseURL}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) });
   return { status: res.status, body: (await res.text()).slice(0, 200) };
@@ -54,7 +59,7 @@ test(
     const subject = await restartSubject(run, cfg, userCredentials, owned, 'config');
     const dataDir = subject?.dataDir ?? (cfg.env.ASTER_DATA_DIR as string);
     const file = path.join(dataDir, 'config.toml');
-    const found: Record<string, unknown> = { file, target: subject?.kind ?? 'deployment (no ASTER_RESTART_CMD: file only)' };
+    const found: Record<string, unknown> = { file, target: subject?.kind ?? 'deployment (no ASTER_RECREATE_CMD or ASTER_RESTART_CMD: file only)' };
     try {
       expect(existsSync(file), `${file} does not exist: is ${dataDir} the data directory? ${VOLUME}, so config.toml and its secrets are kept`).toBe(true);
       const before = readSecrets(file);
@@ -65,7 +70,7 @@ test(
       ).toBeTruthy();
       if (!subject) {
         await evidence('config.toml', found);
-        return;
+        notChecked('ASTER_RECREATE_CMD or ASTER_RESTART_CMD', `config.toml holds its secrets, but whether it survives a recreation ${NO_RESTART}`);
       }
       const api = await subject.signIn();
       const sessionBefore = await me(subject.baseURL, api.accessToken);
@@ -84,6 +89,7 @@ test(
         `these secrets in config.toml changed at the restart: the file was created anew, so it is not persisted. Every session, share cookie and direct link is invalidated by this. ${VOLUME}`,
       ).toEqual([]);
       expect(sessionAfter.status, `a session made before the restart is refused after it (${sessionAfter.status} ${sessionAfter.body}). ${VOLUME}`).toBe(200);
+      noteIfRestartOnly(subject);
     } finally {
       await subject?.dispose();
     }
@@ -97,7 +103,7 @@ test(
     const cfg = loadConfig();
     test.setTimeout(run.mode === 'managed' ? 180_000 : 420_000);
     const subject = await restartSubject(run, cfg, userCredentials, owned, 'database');
-    if (!subject) notChecked('ASTER_RESTART_CMD', `whether records survive ${NO_RESTART}`);
+    if (!subject) notChecked('ASTER_RECREATE_CMD or ASTER_RESTART_CMD', `whether records survive ${NO_RESTART}`);
     try {
       const api = await subject.signIn();
       const folder = await api.createFolder(ns.name('folder'));
@@ -121,6 +127,7 @@ test(
       expect(seen.folder, `folder "${folder.name}" made before the restart is gone: ${fix}`).toBe(true);
       expect(seen.shareListed, `share ${share.id} made before the restart is gone: ${fix}`).toBe(true);
       expect(seen.publicShare.status, `the share link made before the restart answers ${seen.publicShare.status} to a visitor: ${fix}`).toBe(200);
+      noteIfRestartOnly(subject);
     } finally {
       await subject.dispose();
     }
@@ -140,7 +147,7 @@ test(
       }
     }
     const subject = await restartSubject(run, cfg, userCredentials, owned, 'objects');
-    if (!subject) notChecked('ASTER_RESTART_CMD', `whether stored objects survive ${NO_RESTART}`);
+    if (!subject) notChecked('ASTER_RECREATE_CMD or ASTER_RESTART_CMD', `whether stored objects survive ${NO_RESTART}`);
     try {
       const api = await subject.signIn();
       const rec = await makeRecords(api, (l, e) => ns.name(l, e));
@@ -156,6 +163,7 @@ test(
       expect(dl.sha256, `file "${rec.file.name}" downloads with other bytes after the restart (${dl.bytes} of ${rec.file.size} bytes): ${fix}`).toBe(
         rec.file.sha256,
       );
+      noteIfRestartOnly(subject);
     } finally {
       await subject.dispose();
     }
@@ -171,8 +179,8 @@ test(
     if (run.mode !== 'managed') {
       const local = (await adminApi.policies()).items.filter((p) => p.connector_id === 'asterdrive.storage.local');
       if (local.length <= 1) notApplicable(`only ${local.length} local storage policy is configured; its directory is item 1.3`);
-      if (!cfg.env.ASTER_RESTART_CMD)
-        notChecked('ASTER_RESTART_CMD', `whether the directories of ${local.map((p) => p.name).join(', ')} survive ${NO_RESTART}`);
+      if (!cfg.env.ASTER_RESTART_CMD && !cfg.env.ASTER_RECREATE_CMD)
+        notChecked('ASTER_RECREATE_CMD or ASTER_RESTART_CMD', `whether the directories of ${local.map((p) => p.name).join(', ')} survive ${NO_RESTART}`);
       manual(
         `placing a test file under each extra local policy (${local.map((p) => p.name).join(', ')}) needs a policy binding change, which the suite never makes on a deployment: upload a file that lands on each, restart, and confirm it downloads intact (or rehearse on a staging copy with ASTER_DRIVE_BIN)`,
       );
@@ -219,6 +227,7 @@ test(
       const fix = `the directory of local storage policy "${extra.name}" (${extraDir}) did not survive the restart: every local policy's base_path must be on a persistent volume (mount it like data/)`;
       expect(dl.status, `a file stored on "${extra.name}" does not download after the restart (${dl.status} ${dl.error ?? ''}): ${fix}`).toBe(200);
       expect(dl.sha256, `a file stored on "${extra.name}" downloads with other bytes after the restart: ${fix}`).toBe(sha256(body));
+      noteIfRestartOnly(subject);
     } finally {
       await subject.dispose();
     }
@@ -238,7 +247,7 @@ test(
     }
     test.setTimeout(run.mode === 'managed' ? 180_000 : 420_000);
     const subject = await restartSubject(run, cfg, userCredentials, owned, 'avatar');
-    if (!subject) notChecked('ASTER_RESTART_CMD', `whether avatars survive ${NO_RESTART}`);
+    if (!subject) notChecked('ASTER_RECREATE_CMD or ASTER_RESTART_CMD', `whether avatars survive ${NO_RESTART}`);
     try {
       const api = await subject.signIn();
       // upstream: src/services/user/account/models.rs MeResponse.profile (src/services/user/profile/info.rs UserProfileInfo).
@@ -273,6 +282,7 @@ test(
       const fix = `the avatar directory (data/avatar by default) did not survive the restart. ${VOLUME}`;
       expect(after.status, `the avatar uploaded before the restart is not served after it (${after.status}): ${fix}`).toBe(200);
       expect(after.sha256, `the avatar is served with other bytes after the restart: ${fix}`).toBe(before.sha256);
+      noteIfRestartOnly(subject);
     } finally {
       await subject.dispose();
     }

@@ -2,12 +2,17 @@
  * 3.1: auth.jwt_secret is fixed, not a temporary random value: a session made before a restart
  * still works after it, and data/config.toml holds a non-empty secret.
  *
- * - ASTER_RESTART_CMD: restarts the deployment (run it where nothing else uses the target).
- * - ASTER_DATA_DIR: reads <data dir>/config.toml (the secret is never shown).
+ * - ASTER_RECREATE_CMD / ASTER_RESTART_CMD: recreates or restarts the deployment (run it where
+ *   nothing else uses the target).
+ * - ASTER_DATA_DIR: reads <data dir>/config.toml (the secret is never shown) and checks that the
+ *   running server signs sessions with that very secret (HS256, upstream
+ *   src/services/auth/local/tokens/mod.rs): a secret passed per start in the environment
+ *   (ASTER__AUTH__JWT_SECRET) would leave a good-looking file that the server does not use.
  * - Managed target: a private twin of the managed target (same binary and environment, its own
  *   working directory) is set up, signed in to, restarted in place and asked again, so the run's
  *   own target keeps serving the other checks.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../../fixtures/index.js';
@@ -19,7 +24,7 @@ import { freshLogin } from '../../helpers/entry/cookies.js';
 import { registerSecret } from '../../helpers/secrets.js';
 import { generatedPassword } from '../../helpers/target/provision.js';
 import { restartManaged, restartWithCommand, startTwin } from '../../helpers/target/restart.js';
-import { notChecked } from '../../helpers/verdict.js';
+import { notChecked, qualifiedPass } from '../../helpers/verdict.js';
 
 const FIX =
   'set a fixed [auth] jwt_secret in data/config.toml (a long random value, e.g. `openssl rand -hex 32`) on a persisted volume, or pass a fixed ASTER__AUTH__JWT_SECRET; a new value per start signs everybody out at every restart';
@@ -37,6 +42,15 @@ function jwtSecretOf(file: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether an HS256 JWT carries a valid signature under `secret`. */
+function jwtSignedWith(token: string, secret: string): boolean {
+  const [head, body, sig] = token.split('.');
+  if (!head || !body || !sig) return false;
+  const want = createHmac('sha256', secret).update(`${head}.${body}`).digest();
+  const got = Buffer.from(sig, 'base64url');
+  return got.length === want.length && timingSafeEqual(got, want);
 }
 
 function checkConfigToml(dataDir: string): { file: string; present: boolean; length: number; placeholder: boolean } {
@@ -92,9 +106,12 @@ test(
       return;
     }
 
-    if (!env.ASTER_RESTART_CMD && !env.ASTER_DATA_DIR) {
+    const cmd = env.ASTER_RECREATE_CMD ?? env.ASTER_RESTART_CMD;
+    const cmdName = env.ASTER_RECREATE_CMD ? 'ASTER_RECREATE_CMD' : 'ASTER_RESTART_CMD';
+    if (!cmd && !env.ASTER_DATA_DIR) {
       notChecked('ASTER_RESTART_CMD or ASTER_DATA_DIR', 'whether jwt_secret survives a restart cannot be seen from outside');
     }
+    let signedWithFile = false;
     if (env.ASTER_DATA_DIR) {
       const toml = checkConfigToml(env.ASTER_DATA_DIR);
       found.configToml = toml;
@@ -106,22 +123,38 @@ test(
         false,
       );
       expect(toml.length, `the jwt_secret in ${toml.file} is only ${toml.length} characters; use at least 32 random characters`).toBeGreaterThanOrEqual(32);
+      const login = await freshLogin(run.baseURL, userCredentials);
+      expect(login.status, `sign-in answered ${login.status}`).toBe(200);
+      signedWithFile = jwtSignedWith(String(login.cookies.get('aster_access')?.value), String(jwtSecretOf(toml.file)));
+      found.sessionSignedWithConfigToml = signedWithFile;
+      if (!signedWithFile && !cmd) {
+        await evidence('jwt_secret', found);
+        notChecked(
+          'ASTER_RECREATE_CMD or ASTER_RESTART_CMD',
+          `the server signs sessions with a secret other than the jwt_secret in ${toml.file} (ASTER__AUTH__JWT_SECRET in its environment?); whether that one is fixed shows only across a restart`,
+        );
+      }
     }
-    if (env.ASTER_RESTART_CMD) {
+    if (cmd) {
       test.setTimeout(420_000);
       const login = await freshLogin(run.baseURL, userCredentials);
       expect(login.status, `sign-in answered ${login.status}`).toBe(200);
       const token = String(login.cookies.get('aster_access')?.value);
       const before = await me(run.baseURL, token);
-      const restart = await test.step('restart with ASTER_RESTART_CMD', () => restartWithCommand(String(env.ASTER_RESTART_CMD), run.baseURL));
+      const restart = await test.step(`restart with ${cmdName}`, () => restartWithCommand(cmd, run.baseURL));
       const after = await me(run.baseURL, token);
-      found.restart = { before: before.status, after: after.status, afterBody: after.text, seconds: restart.seconds };
+      found.restart = { how: cmdName, before: before.status, after: after.status, afterBody: after.text, seconds: restart.seconds };
       await evidence('jwt_secret', found);
       expect(before.status).toBe(200);
       expect(
         after.status,
         `a session signed before the restart is refused after it (${after.status} ${after.text}): the JWT secret changed at restart. ${FIX}`,
       ).toBe(200);
-    } else await evidence('jwt_secret', found);
+    } else {
+      await evidence('jwt_secret', found);
+      qualifiedPass(
+        'proved from the data directory: the running server signs sessions with the jwt_secret kept in config.toml; that config.toml survives a recreation is item 1.1',
+      );
+    }
   },
 );
