@@ -115,13 +115,17 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'verbose-logging',
-    description: 'the server logs at debug level',
-    induction: 'data-dir',
-    beforeStart: (workdir) => {
-      // An operator's config.toml with debug logging; the server fills in the missing secrets at start.
-      mkdirSync(path.join(workdir, 'data'), { recursive: true });
-      writeFileSync(path.join(workdir, 'data', 'config.toml'), '[logging]\nlevel = "debug"\n');
-    },
+    description: 'the service environment still sets RUST_LOG=debug from a troubleshooting session (it wins over config.toml)',
+    induction: 'service',
+    targetEnv: { RUST_LOG: 'debug' },
+    runs: ['8.2'],
+    fails: ['8.2'],
+  },
+  {
+    name: 'verbose-logging-env-level',
+    description: 'the compose file / unit sets ASTER__LOGGING__LEVEL=debug, overriding the quiet level in config.toml',
+    induction: 'service',
+    targetEnv: { ASTER__LOGGING__LEVEL: 'debug' },
     runs: ['8.2'],
     fails: ['8.2'],
   },

@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../../fixtures/index.js';
 import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
+import type { RunState } from '../../helpers/target/run-state.js';
 import { manual, notChecked } from '../../helpers/verdict.js';
 
 /** Actions a launch needs on record (integrations §4.7). */
@@ -12,17 +14,61 @@ test('runtime logs are collected', checks(['8.1'], '@readonly'), async () => {
   manual('the server log (Docker logs, journald or a log file) is shipped to a place the team reads and keeps');
 });
 
+/** The server's environment: a managed target's /proc/<pid>/environ, else the operator's ASTER_ENV_CMD. */
+function serverEnvironment(run: RunState): { source: string; vars: Map<string, string> } | undefined {
+  const parse = (text: string) => {
+    const vars = new Map<string, string>();
+    for (let line of text.split(/[\0\n]/)) {
+      line = line.trim().replace(/^export\s+/, '');
+      // `systemctl show -p Environment` prints them on one line: Environment=A=1 B=2
+      const parts = line.startsWith('Environment=') ? line.slice('Environment='.length).split(/\s+/) : [line];
+      for (const part of parts) {
+        const m = part.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/);
+        if (m) vars.set(m[1], m[2].replace(/^"(.*)"$/, '$1'));
+      }
+    }
+    return vars;
+  };
+  const cmd = loadConfig().env.ASTER_ENV_CMD;
+  if (cmd) return { source: `ASTER_ENV_CMD (${cmd})`, vars: parse(execSync(cmd, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] })) };
+  if (run.managed) {
+    const file = `/proc/${run.managed.pid}/environ`;
+    if (existsSync(file)) return { source: file, vars: parse(readFileSync(file, 'utf8')) };
+  }
+  return undefined;
+}
+
+const VERBOSE = /\b(debug|trace)\b/i;
+
 test('the log level is not overly verbose', checks(['8.2'], '@readonly'), async ({ run, evidence }) => {
+  // Upstream (aster_forge_logging): a valid RUST_LOG wins over the configured level; the configured
+  // level is config.toml [logging] level unless ASTER__LOGGING__LEVEL overrides it (config loader).
   const dataDir = loadConfig().env.ASTER_DATA_DIR ?? (run.managed ? path.join(run.managed.workdir, 'data') : undefined);
-  if (!dataDir)
-    notChecked(
-      'ASTER_DATA_DIR',
-      'the data directory is not reachable, so config.toml [logging] cannot be read; also check RUST_LOG in the service environment',
-    );
-  const toml = readFileSync(path.join(dataDir, 'config.toml'), 'utf8');
-  const level = toml.match(/^\s*\[logging\][^[]*?^\s*level\s*=\s*"([^"]+)"/ms)?.[1] ?? 'info (default)';
-  await evidence('logging level', { file: path.join(dataDir, 'config.toml'), level });
-  expect(level, 'debug/trace logging floods the disk and may log request details; set [logging] level = "info" or "warn"').not.toMatch(/debug|trace/i);
+  const tomlFile = dataDir ? path.join(dataDir, 'config.toml') : undefined;
+  const toml = tomlFile && existsSync(tomlFile) ? readFileSync(tomlFile, 'utf8') : undefined;
+  const configLevel = toml === undefined ? undefined : (toml.match(/^\s*\[logging\][^[]*?^\s*level\s*=\s*"([^"]+)"/ms)?.[1] ?? 'info (default)');
+  const environment = serverEnvironment(run);
+  const rustLog = environment?.vars.get('RUST_LOG');
+  const envLevel = environment?.vars.get('ASTER__LOGGING__LEVEL');
+  const sources = { configToml: tomlFile ? (configLevel ?? '(not readable)') : '(no data directory)', environment: environment?.source ?? '(not readable)', RUST_LOG: rustLog, ASTER__LOGGING__LEVEL: envLevel };
+  let effective: { level: string; from: string } | undefined;
+  if (rustLog) effective = { level: rustLog, from: 'RUST_LOG' };
+  else if (environment && envLevel) effective = { level: envLevel, from: 'ASTER__LOGGING__LEVEL' };
+  else if (environment && configLevel) effective = { level: configLevel, from: 'config.toml [logging] level' };
+  await evidence('logging level', { ...sources, effective: effective ?? '(unknown)' });
+  const fix = 'debug/trace logging floods the disk and may log request details; unset RUST_LOG and use level = "info" or "warn"';
+  if (effective) {
+    expect(effective.level, `the effective log level comes from ${effective.from}: ${fix}`).not.toMatch(VERBOSE);
+    return;
+  }
+  // Without the environment only a verbose config.toml can be judged: nothing can make it quieter but RUST_LOG or ASTER__LOGGING__LEVEL, which are unknown.
+  if (configLevel) expect(configLevel, `config.toml [logging] level is verbose (unless RUST_LOG overrides it): ${fix}`).not.toMatch(VERBOSE);
+  notChecked(
+    environment ? 'ASTER_DATA_DIR' : configLevel ? 'ASTER_ENV_CMD' : 'ASTER_DATA_DIR and ASTER_ENV_CMD',
+    environment
+      ? 'the server environment sets neither RUST_LOG nor ASTER__LOGGING__LEVEL, and config.toml cannot be read for [logging] level'
+      : `the server's environment cannot be read, so RUST_LOG and ASTER__LOGGING__LEVEL (which win over config.toml${configLevel ? `, level "${configLevel}"` : ''}) are unknown`,
+  );
 });
 
 test('audit logging is on and records the key actions', checks(['8.3'], '@readonly'), async ({ adminApi, evidence }) => {
