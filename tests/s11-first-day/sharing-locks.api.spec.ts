@@ -28,7 +28,8 @@ test('WebDAV clients do not leave locks behind', checks(['11.6'], '@own-data'), 
   const file = (await userApi.listFolder(workFolder.id)).files[0];
   if (file) owned.file(userApi, file.id);
 
-  const locks = (await adminApi.locks()).items.filter((l) => l.origin === 'web_dav');
+  // All pages: the locks left behind are exactly the ones that pile up past the first page.
+  const locks = (await adminApi.allLocks()).filter((l) => l.origin === 'web_dav');
   const old = locks.filter((l) => Date.now() - Date.parse(l.created_at) > 24 * 60 * 60 * 1000);
   const ours = locks.filter((l) => l.lockroot_path?.endsWith(name));
   await evidence('WebDAV locks', { total: locks.length, olderThan24h: old, ours });
