@@ -1,9 +1,9 @@
 /**
  * 1.1-1.5, 1.7: what lives under data/ survives a restart and belongs to the runtime user.
  *
- * Restart checks restart a private provisioned twin of a managed target in place (same working
- * directory and port, the run's start options), or the deployment through ASTER_RECREATE_CMD (or ASTER_RESTART_CMD)
- * (they run alone, after every other check). 1.7 reads the data directory: the managed target's
+ * Persistence checks recreate a private provisioned twin of a managed target from its data/ alone
+ * (the run's start options), or the deployment through ASTER_RECREATE_CMD (or, proving less,
+ * ASTER_RESTART_CMD); they run alone, after every other check. 1.7 reads the data directory: the managed target's
  * `<workdir>/data` or ASTER_DATA_DIR.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -76,8 +76,10 @@ test(
       const sessionBefore = await me(subject.baseURL, api.accessToken);
       expect(sessionBefore.status, 'the session made for the check works before the restart').toBe(200);
       found.restart = await test.step('restart the server', () => subject.restart());
-      expect(existsSync(file), `${file} is gone after the restart: config.toml is not on a persistent volume. ${VOLUME}`).toBe(true);
-      const after = readSecrets(file);
+      // A recreated twin has a new working directory holding the old data/.
+      const fileAfter = path.join(subject.dataDir ?? dataDir, 'config.toml');
+      expect(existsSync(fileAfter), `${fileAfter} is gone after the restart: config.toml is not on a persistent volume. ${VOLUME}`).toBe(true);
+      const after = readSecrets(fileAfter);
       found.secretsAfter = describeSecrets(after);
       const changed = changedSecrets(before, after);
       found.changed = changed;
