@@ -102,6 +102,7 @@ export function renderHtml(r: LaunchReport): string {
     ...r.cleanupProblems.map((p) => `cleanup: ${p}`),
   ];
   if (problems.length) out.push(`<h2>Problems</h2><ul>${problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
+  if (r.safetyNotes?.length) out.push(`<h2>Safety notes</h2><ul>${r.safetyNotes.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
   for (const s of r.sections) {
     out.push(
       `<h2 id="section-${s.number}">${s.number}. ${esc(s.title)} <span class="st ${STATUS_CLASS[s.status]}">${esc(s.status)}</span></h2>`,

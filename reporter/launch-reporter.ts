@@ -63,7 +63,7 @@ export default class LaunchReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     // Setup and teardown steps prove no item, but their failure means the run cannot be trusted.
     const project = test.parent.project()?.name;
-    if ((project === 'setup' || project === 'teardown') && (result.status === 'failed' || result.status === 'timedOut')) {
+    if ((project === 'setup' || project === 'checks' || project === 'teardown') && (result.status === 'failed' || result.status === 'timedOut')) {
       this.runError = `${project} step "${test.title}" failed: ${stripAnsi(result.error?.message ?? '').split('\n')[0]}`;
     }
     const annotations = [...test.annotations, ...result.annotations.filter((a) => !test.annotations.includes(a))];

@@ -117,6 +117,10 @@ export function renderMarkdown(r: LaunchReport): string {
     out.push('', '## Cleanup problems (test data that may be left on the target; run `npm run cleanup`)', '');
     for (const p of r.cleanupProblems) out.push(`- ${cell(p)}`);
   }
+  if (r.safetyNotes?.length) {
+    out.push('', '## Safety notes (removed by the teardown sweep, or changed by someone else)', '');
+    for (const p of r.safetyNotes) out.push(`- ${cell(p)}`);
+  }
   out.push('');
   return out.join('\n');
 }

@@ -129,6 +129,12 @@ export interface LaunchReport {
   waiverProblems: string[];
   signoffProblems: string[];
   cleanupProblems: string[];
+  /**
+   * What the teardown noticed without failing the run: data a failed check left and the sweep
+   * removed (`swept`), a folder walk cut short (`sweep_incomplete`), settings the server itself or
+   * another admin changed during the run (`settings_changed`).
+   */
+  safetyNotes: string[];
   /** Links relative to the launch report. */
   links: { playwrightReport: string; markdown: string; json: string; html: string };
 }

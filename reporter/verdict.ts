@@ -20,7 +20,8 @@ import type { Waiver } from './waivers.js';
 const FAILED = new Set<TestRecord['status']>(['failed', 'timedOut', 'interrupted']);
 const OUTCOME_TYPES = ['not_checked', 'manual', 'n_a'] as const;
 /** Annotation types that structure the report rather than qualify a result. */
-const STRUCTURAL = new Set(['checklist', 'section', 'not_checked', 'manual', 'n_a', 'skip', 'fixme', 'fail', 'slow', 'cleanup_failed']);
+const SAFETY_NOTES = new Set(['swept', 'sweep_incomplete', 'settings_changed']);
+const STRUCTURAL = new Set(['checklist', 'section', 'not_checked', 'manual', 'n_a', 'skip', 'fixme', 'fail', 'slow', 'cleanup_failed', ...SAFETY_NOTES]);
 /** The annotation a test leaves when its pass holds only as far as the note says (helpers/verdict.ts `qualifiedPass`). */
 export const QUALIFIED_ANNOTATION = 'qualified';
 
@@ -298,6 +299,9 @@ export function buildReport(input: BuildInput): LaunchReport {
     signoffProblems,
     cleanupProblems: input.tests.flatMap((t) =>
       t.annotations.filter((a) => a.type === 'cleanup_failed').map((a) => `${t.title}: ${stripAnsi(a.description ?? '')}`),
+    ),
+    safetyNotes: input.tests.flatMap((t) =>
+      t.annotations.filter((a) => SAFETY_NOTES.has(a.type)).map((a) => `${a.type.replace('_', ' ')}: ${stripAnsi(a.description ?? '')}`),
     ),
     links: {
       playwrightReport: `${htmlReport}/index.html`,

@@ -1,4 +1,4 @@
-/** The launch suite's tests as `npx playwright test --list` sees them (setup and teardown excluded). */
+/** The launch suite's tests as `npx playwright test --list` sees them (setup, the checks gate and teardown excluded). */
 import { execFileSync } from 'node:child_process';
 
 export interface ListedTest {
@@ -28,5 +28,5 @@ export function listSuite(): ListedTest[] {
     for (const c of s.suites ?? []) walk(c);
   };
   for (const s of (JSON.parse(out) as { suites: S[] }).suites) walk(s);
-  return tests.filter((t) => t.project !== 'setup' && t.project !== 'teardown');
+  return tests.filter((t) => !['setup', 'checks', 'teardown'].includes(t.project));
 }
