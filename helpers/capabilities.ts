@@ -143,10 +143,11 @@ export function capabilities(cfg: SuiteConfig, state?: Pick<RunState, 'mode' | '
   const managed = cfg.mode === 'managed';
   const e = cfg.env;
   return [
-    { name: 'internal metrics', enabled: Boolean(e.ASTER_METRICS_URL) || managed, variable: 'ASTER_METRICS_URL', items: '9.1, 9.5, 10.3, 11.1' },
-    { name: 'restart command', enabled: Boolean(e.ASTER_RESTART_CMD) || managed, variable: 'ASTER_RESTART_CMD', items: '1.1-1.5, 3.1' },
+    { name: 'internal metrics', enabled: Boolean(e.ASTER_METRICS_URL) || managed, variable: 'ASTER_METRICS_URL', items: '9.1, 9.5, 10.3, 11.1, 11.2' },
+    { name: 'recreate command', enabled: Boolean(e.ASTER_RECREATE_CMD) || managed, variable: 'ASTER_RECREATE_CMD', items: '1.1-1.5, 3.1 (a restart alone proves less)' },
+    { name: 'restart command', enabled: Boolean(e.ASTER_RESTART_CMD || e.ASTER_RECREATE_CMD) || managed, variable: 'ASTER_RESTART_CMD', items: '1.1-1.5, 3.1' },
     { name: 'doctor command', enabled: Boolean(e.ASTER_DOCTOR_CMD) || managed, variable: 'ASTER_DOCTOR_CMD', items: '10.13' },
-    { name: 'data directory', enabled: Boolean(e.ASTER_DATA_DIR) || managed, variable: 'ASTER_DATA_DIR', items: '1.1, 1.7, 3.1, 8.2, 11.7' },
+    { name: 'data directory', enabled: Boolean(e.ASTER_DATA_DIR) || managed, variable: 'ASTER_DATA_DIR', items: '1.1, 1.7 (with ASTER_RUNTIME_USER off-host), 3.1, 8.2, 11.7' },
     {
       name: 'backup/restore',
       enabled: Boolean(e.ASTER_BACKUP_CMD && e.ASTER_RESTORE_CMD) || managed,
