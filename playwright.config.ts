@@ -2,6 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { isTestWorker, localTools, missingToolsMessage } from './helpers/capabilities.js';
 import { ConfigError, loadConfig } from './helpers/config.js';
 import { secretsDir } from './helpers/secrets.js';
+import { blobReporters, NO_TEST, runsDisruptive } from './helpers/shard.js';
 
 function config() {
   try {
@@ -57,6 +58,8 @@ export default defineConfig({
     ['junit', { outputFile: `${process.env.ASTER_REPORTS_DIR ?? 'reports'}/junit.xml` }],
     ['./reporter/launch-reporter.ts'],
     ...(process.env.ASTER_JSON_REPORT ? [['json', { outputFile: process.env.ASTER_JSON_REPORT }] as ['json', { outputFile: string }]] : []),
+    // Sharded (--shard=i/n) or ASTER_BLOB_REPORT=1: a blob that `merge-reports --config merge.config.ts` replays (helpers/shard.ts).
+    ...blobReporters(),
   ],
   use: {
     trace: cfg.env.ASTER_TRACE === 'on' ? 'on' : 'retain-on-failure',
@@ -75,12 +78,13 @@ export default defineConfig({
     // runs in full and would drag every disruptive check into a one-item run.
     ...(filteredRun()
       ? [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'] }]
-      : [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'], teardown: 'disruptive' }]),
+      : [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'], ...(runsDisruptive() ? { teardown: 'disruptive' } : {}) }]),
     { name: 'api', testMatch: /.*\.api\.spec\.ts/, grepInvert: /@disruptive/, dependencies: ['checks'] },
     {
       name: 'disruptive',
       testMatch: /.*\.api\.spec\.ts/,
-      grep: /@disruptive/,
+      // In a sharded run only one shard runs them (helpers/shard.ts); a filtered run keeps them everywhere.
+      grep: filteredRun() || runsDisruptive() ? /@disruptive/ : NO_TEST,
       ...(filteredRun() ? { dependencies: ['setup'] } : {}),
       workers: 1,
     },

@@ -235,7 +235,7 @@ export function nearestKnown(name: string): string {
 
 /** Variables of the stand-in / real server itself, passed through on purpose. */
 const PASSTHROUGH =
-  /^ASTER__|^ASTER_CLI_|^ASTER_RUN_|^ASTER_TOOLS_DIR$|^ASTER_BOOTSTRAP_|^ASTER_SECRETS_DIR(_KEEP)?$|^ASTER_CHROMIUM_PROBLEM$|^ASTER_JSON_REPORT$|^ASTER_REPORTS_DIR$|^ASTER_FAULT$|^ASTER_PROXY_FAULTS$|^ASTER_ENV_FILE$/;
+  /^ASTER__|^ASTER_CLI_|^ASTER_RUN_|^ASTER_TOOLS_DIR$|^ASTER_BOOTSTRAP_|^ASTER_SECRETS_DIR(_KEEP)?$|^ASTER_CHROMIUM_PROBLEM$|^ASTER_JSON_REPORT$|^ASTER_REPORTS_DIR$|^ASTER_FAULT$|^ASTER_PROXY_FAULTS$|^ASTER_ENV_FILE$|^ASTER_BLOB_REPORT$|^ASTER_BLOB_DIR$|^ASTER_SHARD_DISRUPTIVE$/;
 
 export function parseConfig(source: NodeJS.ProcessEnv): SuiteConfig {
   const problems: string[] = [];
