@@ -74,7 +74,7 @@ export default defineConfig({
     // Checks that disturb the target for everybody (restart it, exhaust the client's rate-limit
     // buckets) run one at a time, after every other check, also when an earlier check failed:
     // they are the teardown of the `checks` gate, which Playwright runs whatever its dependents did.
-    // A filtered run keeps them a plain project after setup, because a teardown project always
+    // A filtered run keeps them a plain project after the gate, because a teardown project always
     // runs in full and would drag every disruptive check into a one-item run.
     ...(filteredRun()
       ? [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'] }]
@@ -85,7 +85,8 @@ export default defineConfig({
       testMatch: /.*\.api\.spec\.ts/,
       // In a sharded run only one shard runs them (helpers/shard.ts); a filtered run keeps them everywhere.
       grep: filteredRun() || runsDisruptive() ? /@disruptive/ : NO_TEST,
-      ...(filteredRun() ? { dependencies: ['setup'] } : {}),
+      // The gate runs in full as a dependency (one quick test); it writes the marker these checks need.
+      ...(filteredRun() ? { dependencies: ['checks'] } : {}),
       workers: 1,
     },
     {
