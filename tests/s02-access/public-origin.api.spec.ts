@@ -5,17 +5,28 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { expect, test } from '../../fixtures/index.js';
-import type { AsterClient } from '../../helpers/api/aster.js';
+import { expect, type Names, PANEL_PREFERENCES, test } from '../../fixtures/index.js';
+import type { OwnedData } from '../../fixtures/owned-data.js';
+import type { AsterClient, Credentials } from '../../helpers/api/aster.js';
 import { WopiOpen } from '../../helpers/api/schemas.js';
 import { checks } from '../../helpers/checklist.js';
 import { answerOf, explain } from '../../helpers/entry/answer.js';
 import { aliasOf, entryOf, isHttpsOrigin, originOf } from '../../helpers/entry/entry.js';
-import { expectedOriginFor, publicSiteUrls } from '../../helpers/entry/public-site.js';
+import {
+  expectedOriginFor,
+  expectedShareOrigin,
+  launchPanelBrowser,
+  linkOrigin,
+  type PanelShareLink,
+  panelShareLink,
+  publicSiteUrls,
+  shareLinkProblem,
+} from '../../helpers/entry/public-site.js';
 import { destinationProbe, originProbe, type Probe, reachable, tell, webdavEndpointVia } from '../../helpers/entry/server-view.js';
 import { makeOffice, OFFICE_MIME } from '../../helpers/files/generate.js';
 import type { RunState } from '../../helpers/target/run-state.js';
-import { notChecked } from '../../helpers/verdict.js';
+import { registerSecret } from '../../helpers/secrets.js';
+import { notApplicable, notChecked } from '../../helpers/verdict.js';
 import { createDavAccount } from '../../helpers/webdav.js';
 import { wopiAppFor } from '../../helpers/wopi/app.js';
 
@@ -59,6 +70,50 @@ async function serverView(run: RunState, userApi: AsterClient, workFolderId: num
   // A probe decides only when AsterDrive itself answered every try.
   const decisive = probes.filter((p) => p.tried.length > 0 && (p.accepted || p.tried.every((t) => t.from === 'app')));
   return { probes, decisive };
+}
+
+/**
+ * Shares a file (one per origin) from the panel opened on each of `origins` (a browser of its
+ * own: these are API checks) and returns the links its share dialog shows; with `open`, whether
+ * each opens the share for an anonymous visitor. The shares are removed with the test's data.
+ */
+async function shareLinksInPanel(
+  userApi: AsterClient,
+  creds: Credentials,
+  folderId: number,
+  owned: OwnedData,
+  ns: Names,
+  origins: string[],
+  opts: { open?: boolean } = {},
+): Promise<{ links: (PanelShareLink & { opens?: string })[]; problem?: string; variable?: string }> {
+  const launched = await launchPanelBrowser();
+  if (!launched.browser) return { links: [], problem: `no browser: ${launched.problem}`, variable: 'a Chromium (npm run setup; unset ASTER_WITHOUT=browser)' };
+  const browser = launched.browser;
+  try {
+    const links: (PanelShareLink & { opens?: string })[] = [];
+    for (const origin of origins) {
+      // A file of its own per origin: AsterDrive keeps one active share per file.
+      const name = ns.name('share', 'txt');
+      owned.byName(userApi, name, { folderId });
+      const file = await userApi.uploadBytes(name, Buffer.from('which domain?\n'), folderId, 'text/plain');
+      owned.file(userApi, file.id);
+      const got: PanelShareLink & { opens?: string } = await panelShareLink(browser, {
+        origin,
+        creds,
+        folderId,
+        fileName: name,
+        initScript: PANEL_PREFERENCES,
+      });
+      const token = got.link?.match(/\/s\/([^/?#]+)/)?.[1];
+      const share = token ? (await userApi.myShares()).items.find((s) => s.token === token) : undefined;
+      if (share) owned.share(userApi, share.id);
+      if (opts.open && got.link) got.opens = await shareLinkProblem(browser, got.link, name, PANEL_PREFERENCES);
+      links.push(got);
+    }
+    return { links };
+  } finally {
+    await browser.close();
+  }
 }
 
 test.describe('the public origin behind the proxy', () => {
@@ -120,11 +175,12 @@ test.describe('the public origin behind the proxy', () => {
     checks(['2.4'], '@own-data'),
     async ({ run, adminApi, userApi, userCredentials, workFolder, owned, ns, evidence }) => {
       const current = entryOf(run).current;
-      const entries = await publicSiteUrls(adminApi);
+      const entries = (await publicSiteUrls(adminApi)).map((e) => e.replace(/\/$/, ''));
       const expected = expectedOriginFor(current, entries);
       const { probes, decisive } = await serverView(run, userApi, workFolder.id, userCredentials, entries);
       const found: Record<string, unknown> = { current, publicSiteUrls: entries, expectedOrigin: expected, probes };
 
+      // The addresses AsterDrive hands out for this request: the WebDAV address and the WOPISrc.
       const endpoint = (await userApi.webdavSettings()).endpoint;
       found.webdavEndpoint = endpoint;
       let wopiSrc: string | undefined;
@@ -134,9 +190,22 @@ test.describe('the public origin behind the proxy', () => {
         const file = await userApi.uploadBytes(name, await makeOffice('docx', name), workFolder.id, OFFICE_MIME.docx);
         owned.file(userApi, file.id);
         const open = await userApi.wopiOpen(file.id, app.key);
+        registerSecret(open.access_token);
         wopiSrc = new URL(open.action_url).searchParams.get('WOPISrc') ?? undefined;
         found.wopiSrc = wopiSrc;
       } else found.wopi = `not checked: ${app.problem}`;
+      // The share link the panel's share dialog shows on the entry users reach.
+      const share = await shareLinksInPanel(userApi, userCredentials, workFolder.id, owned, ns, [current]);
+      found.shareLink = share.links[0] ?? share.problem;
+      // Where AsterDrive answers for a request, per Public Site URL: it takes the entry equal to the
+      // request's scheme://host, else the first. So an entry other than the first that comes back as
+      // itself proves AsterDrive saw https for that request; the first one proves nothing.
+      const perRequest: { via: string; endpoint: string }[] = [];
+      for (const origin of entries.slice(1)) {
+        if (!isHttpsOrigin(origin) || !(await reachable(origin)).ok) continue;
+        perRequest.push({ via: origin, endpoint: await webdavEndpointVia(userApi, origin) });
+      }
+      found.webdavEndpointPerPublicSiteUrl = perRequest;
       await evidence('generated URLs and the server view of the request', found);
 
       for (const p of decisive.filter((d) => d.accepted)) {
@@ -158,21 +227,39 @@ test.describe('the public origin behind the proxy', () => {
         expect(originOf(wopiSrc), `WOPISrc ${wopiSrc} is not on ${expected}: the Office server would call back elsewhere`).toBe(expected);
         expect(new URL(wopiSrc).protocol, `WOPISrc ${wopiSrc} is not https: Office servers refuse or leak plain-HTTP callbacks`).toBe('https:');
       }
+      const link = share.links[0]?.link;
+      if (link) expect(linkOrigin(link)?.startsWith('https://'), `the share dialog hands out ${link}, not an https link`).toBe(true);
+      const wrong = perRequest.filter((r) => originOf(r.endpoint) !== r.via.toLowerCase());
+      expect(
+        wrong.map((r) => `through ${r.via} the WebDAV address is ${r.endpoint}`),
+        `AsterDrive does not see the public https origin of requests (${wrong.map((r) => r.via).join(', ')} is a Public Site URL, so it would answer with it): the proxy does not pass X-Forwarded-Proto (or the Host). nginx: ${NGINX_PROTO}; ${NGINX_HOST}`,
+      ).toEqual([]);
+
+      const proven = [
+        ...decisive.filter((d) => d.accepted?.startsWith('https:')).map((d) => d.name),
+        ...perRequest.map((r) => `the WebDAV address through ${r.via}`),
+      ];
+      if (!share.links[0]?.link) notChecked(share.variable ?? 'a working share dialog', `the share link the panel hands out was not read: ${share.problem}`);
+      if (proven.length === 0) {
+        notChecked(
+          'a proxy that passes WebDAV COPY (item 2.6), or a second Public Site URL the suite can reach',
+          `the URLs AsterDrive builds are https, but they come from the first Public Site URL whatever scheme AsterDrive sees, and no probe could tell which one it sees: ${probes.map(tell).join(' | ') || 'no probe ran'}`,
+        );
+      }
     },
   );
 
   test(
-    'with several Public Site URLs, WebDAV, WOPI and share addresses use the domain of the request',
+    'with several Public Site URLs, WebDAV, WOPI and share addresses use the domain of the request or the default one',
     checks(['2.11'], '@own-data'),
-    async ({ run, adminApi, userApi, workFolder, owned, ns, evidence }) => {
+    async ({ run, adminApi, userApi, userCredentials, workFolder, owned, ns, evidence }) => {
       const current = entryOf(run).current;
       const entries = (await publicSiteUrls(adminApi)).map((e) => e.replace(/\/$/, ''));
-      expect(entries.length, 'public_site_url is empty (see 2.10)').toBeGreaterThan(0);
-      const name = ns.name('share', 'txt');
-      const file = await userApi.uploadBytes(name, Buffer.from('which domain?\n'), workFolder.id, 'text/plain');
-      owned.file(userApi, file.id);
-      const share = await userApi.createShare({ type: 'file', id: file.id });
-      owned.share(userApi, share.id);
+      if (entries.length < 2) {
+        notApplicable(
+          `one Public Site URL (${entries[0] ?? 'none'}): the site has a single public domain, so there is no choice of domain to get wrong (2.4 and 2.10 check its addresses)`,
+        );
+      }
       const app = await wopiAppFor(run, adminApi, 'docx');
       let office: { id: number; key: string } | undefined;
       if (!('problem' in app)) {
@@ -184,13 +271,16 @@ test.describe('the public origin behind the proxy', () => {
 
       const rows: Record<string, unknown>[] = [];
       const problems: string[] = [];
+      const reachableEntries: string[] = [];
       for (const origin of entries) {
         const reach = await reachable(origin);
         if (!reach.ok) {
           rows.push({ origin, reachable: false, detail: reach.detail });
           continue; // 2.10 reports unreachable entries
         }
+        reachableEntries.push(origin);
         const row: Record<string, unknown> = { origin };
+        // AsterDrive answers a request with the Public Site URL equal to its own scheme://host.
         const endpoint = await webdavEndpointVia(userApi, origin);
         row.webdavEndpoint = endpoint;
         if (originOf(endpoint) !== origin.toLowerCase()) problems.push(`through ${origin}, the WebDAV address is ${endpoint}`);
@@ -202,23 +292,28 @@ test.describe('the public origin behind the proxy', () => {
             signal: AbortSignal.timeout(20_000),
           });
           const body = z.object({ data: WopiOpen }).parse(await res.json());
+          registerSecret(body.data.access_token);
           const src = new URL(body.data.action_url).searchParams.get('WOPISrc') ?? '';
           row.wopiSrc = src;
           if (originOf(src) !== origin.toLowerCase()) problems.push(`through ${origin}, WOPISrc is ${src}`);
-        }
-        const link = `${expectedOriginFor(origin, entries)}/s/${share.token}`;
-        const page = await answerOf(await fetch(link, { signal: AbortSignal.timeout(15_000), redirect: 'manual' }));
-        row.shareLink = { link, answer: explain(page) };
-        if (page.status !== 200 || page.from !== 'app') problems.push(`the share link ${link} answers ${explain(page)}`);
+        } else row.wopi = `not checked: ${'problem' in app ? app.problem : ''}`;
         rows.push(row);
       }
-      await evidence('addresses per Public Site URL', { current, entries, rows });
-      if (entries.length === 1)
-        test.info().annotations.push({ type: 'note', description: `one Public Site URL (${entries[0]}): checked that its addresses use it` });
+      // The panel puts share links on the first Public Site URL whichever domain it is opened on.
+      const share = await shareLinksInPanel(userApi, userCredentials, workFolder.id, owned, ns, reachableEntries, { open: true });
+      for (const s of share.links) {
+        const want = expectedShareOrigin(s.via, entries);
+        if (s.problem) problems.push(s.problem);
+        else if (linkOrigin(s.link ?? '') !== want) problems.push(`on ${s.via}, the share dialog hands out ${s.link}, not a link on ${want}`);
+        if (s.opens) problems.push(`on ${s.via}, the share dialog's link does not work: ${s.opens}`);
+      }
+      await evidence('addresses per Public Site URL', { current, entries, rows, shareLinks: share.links, shareProblem: share.problem });
+      expect(reachableEntries.length, `no Public Site URL answers as this AsterDrive (see 2.10): ${entries.join(', ')}`).toBeGreaterThan(0);
       expect(
         problems,
-        `AsterDrive builds addresses for the wrong domain: ${problems.join('; ')}. It picks the Public Site URL equal to the request's scheme://host, so the proxy must pass the real Host and X-Forwarded-Proto (${NGINX_HOST} ${NGINX_PROTO}), and each domain must be listed in public_site_url`,
+        `AsterDrive builds addresses for the wrong domain: ${problems.join('; ')}. WebDAV and WOPI addresses take the Public Site URL equal to the request's scheme://host, so the proxy must pass the real Host and X-Forwarded-Proto (${NGINX_HOST} ${NGINX_PROTO}) and each domain must be listed in public_site_url; share links take the first Public Site URL, which must be the main domain users reach`,
       ).toEqual([]);
+      if (share.problem) notChecked(share.variable ?? 'a working share dialog', `the share links the panel hands out were not read: ${share.problem}`);
     },
   );
 });

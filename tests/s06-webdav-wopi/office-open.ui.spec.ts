@@ -71,14 +71,22 @@ for (const kind of ['docx', 'xlsx', 'pptx'] as OfficeKind[]) {
           frame?.url() ?? '',
           'the Office page did not load inside the iframe (blocked by X-Frame-Options / CSP frame-ancestors?): allow the drive origin to frame the Office server',
         ).toContain(new URL(launch.action_url).host);
-        if (run.wopi?.ownOffice) await expect(preview.frame.getByRole('heading', { name: 'Launch Office editor' })).toBeVisible();
+        // Inside the editor: the document itself (its name or its text), not the Office server's error page.
+        const view = await preview.waitForDocument([name, name.replace(/\.[^.]+$/, ''), `Launch check ${name}`]);
         await evidence('Office launch', {
           app: app.key,
           label,
           action_url: withoutQuery(launch.action_url),
           form_post_status: post.status(),
           frame_url: withoutQuery(frame?.url() ?? ''),
+          editor: { state: view.state, detail: view.detail, frames: view.frames },
         });
+        expect(
+          view.state,
+          view.state === 'error'
+            ? `the Office editor shows an error instead of ${name}: ${view.detail}. The Office server could not load the file from AsterDrive: check that it reaches the WOPISrc host (${new URL(launch.action_url).searchParams.get('WOPISrc') ?? '?'}) and that the proxy passes /api/v1/wopi/`
+            : `the Office editor never showed ${name} (neither its name nor its text appeared in the editor frame within 90 s): ${view.detail}`,
+        ).toBe('document');
       });
       await test.info().attach(`${kind} in ${label}`, { body: await userPage.screenshot(), contentType: 'image/png' });
       await preview.close();
