@@ -10,11 +10,13 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } fr
 import { CHECKLIST_ANNOTATION } from '../helpers/checklist.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, renderSummary } from './markdown.js';
+import { combineTargets, isMergeRun, parseTargetAnnotation, type ShardTarget, TARGET_ANNOTATION } from './merge.js';
 import type { ListedTest, TestRecord, Verdict } from './model.js';
 import { scrubArtifacts } from './scrub.js';
 import { loadSignoffs } from './signoffs.js';
 import { listWholeSuite, testKey } from './suite-listing.js';
 import { stripAnsi } from './text.js';
+import { blobDir, blobReporters } from '../helpers/shard.js';
 import { buildReport, exitCodeFor } from './verdict.js';
 import { loadWaivers } from './waivers.js';
 
@@ -30,6 +32,16 @@ export default class LaunchReporter implements Reporter {
   private selected: string[] = [];
   private verdict?: Verdict;
   private targetKind?: string;
+  /** The targets the runs recorded (tests/setup/target.setup.ts): a merged run has no run state. */
+  private readonly targets: ShardTarget[] = [];
+  /** A merged run's status as Playwright merged it (a failed test in any shard: failed). */
+  private mergedStatus?: FullResult['status'];
+
+  /**
+   * `suiteConfig`: the suite's configuration to list the whole suite from when this reporter runs
+   * under another configuration, as in `merge-reports --config merge.config.ts`.
+   */
+  constructor(private readonly options: { suiteConfig?: string } = {}) {}
 
   printsToStdio(): boolean {
     return false;
@@ -51,8 +63,9 @@ export default class LaunchReporter implements Reporter {
       .allTests()
       .filter((t) => t.annotations.some((a) => a.type === CHECKLIST_ANNOTATION))
       .map((t) => testKey(t.parent.project()?.name ?? '', t.location.file, t.location.line, t.location.column, t.title));
-    this.listing = config.configFile
-      ? listWholeSuite(config.configFile, this.root)
+    const suiteConfig = this.options.suiteConfig ? path.resolve(this.root, this.options.suiteConfig) : config.configFile;
+    this.listing = suiteConfig
+      ? listWholeSuite(suiteConfig, this.root)
       : Promise.resolve({ error: 'no configuration file to list the suite from' });
   }
 
@@ -67,6 +80,10 @@ export default class LaunchReporter implements Reporter {
       this.runError = `${project} step "${test.title}" failed: ${stripAnsi(result.error?.message ?? '').split('\n')[0]}`;
     }
     const annotations = [...test.annotations, ...result.annotations.filter((a) => !test.annotations.includes(a))];
+    for (const a of annotations.filter((x) => x.type === TARGET_ANNOTATION)) {
+      const t = parseTargetAnnotation(a.description);
+      if (t && !this.targets.some((x) => x.runId === t.runId)) this.targets.push(t);
+    }
     const items = [...new Set(annotations.filter((a) => a.type === CHECKLIST_ANNOTATION).map((a) => String(a.description)))];
     this.records.set(test.id, {
       id: test.id,
@@ -109,6 +126,10 @@ export default class LaunchReporter implements Reporter {
     const signoffs = loadSignoffs(signoffFile);
     const listing = (await this.listing) ?? { error: 'the run did not begin' };
     const htmlReport = path.resolve(this.root, process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ?? 'playwright-report');
+    // A live run knows its target from the run state; merged blobs only from what the runs recorded.
+    const kind = this.targetKind ?? targetKindFromRunState();
+    const merged = isMergeRun() || (!kind && !process.env.ASTER_RUN_TARGET_KIND && this.targets.length > 0) ? combineTargets(this.targets) : undefined;
+    if (isMergeRun()) this.mergedStatus = result.status;
     const report = buildReport({
       tests: [...this.records.values()],
       suite: { listed: listing.tests, listError: listing.error, selected: this.selected },
@@ -116,14 +137,14 @@ export default class LaunchReporter implements Reporter {
       waiverFileProblems: problems,
       signoffs: signoffs.signoffs,
       signoffFileProblems: signoffs.problems,
-      target: {
+      target: merged?.target ?? {
         baseURL: process.env.ASTER_RUN_BASE_URL,
-        kind: this.targetKind ?? targetKindFromRunState() ?? process.env.ASTER_RUN_TARGET_KIND?.split(' ')[0],
+        kind: kind ?? process.env.ASTER_RUN_TARGET_KIND?.split(' ')[0],
         description: process.env.ASTER_RUN_TARGET_KIND,
         runId: process.env.ASTER_RUN_ID,
       },
       today: new Date().toISOString().slice(0, 10),
-      runError: this.runError ?? (result.status === 'interrupted' ? 'interrupted' : result.status === 'timedout' ? 'global timeout' : undefined),
+      runError: this.runError ?? merged?.problem ?? (result.status === 'interrupted' ? 'interrupted' : result.status === 'timedout' ? 'global timeout' : undefined),
       paths: { reportDir: this.outDir, playwrightReport: htmlReport },
     });
     mkdirSync(this.outDir, { recursive: true });
@@ -138,12 +159,15 @@ export default class LaunchReporter implements Reporter {
   }
 
   async onExit(): Promise<void> {
-    if (this.verdict) setExitStatus(this.verdict);
+    // merge-reports exits 0 whatever the shards' tests did: a failed test still never yields 0.
+    if (this.verdict) setExitStatus(this.verdict, this.mergedStatus === 'failed' ? 1 : 0);
     // This run's artifacts only (reports/ may also hold other runs, e.g. the fault matrix's).
     const dirs = [
       ...['launch-report.json', 'launch-report.md', 'launch-report.html', 'junit.xml', 'evidence'].map((f) => path.join(this.outDir, f)),
       this.config?.projects[0]?.outputDir ?? path.join(this.root, 'test-results'),
       process.env.PLAYWRIGHT_HTML_OUTPUT_DIR ?? path.join(this.root, 'playwright-report'),
+      // A sharded run's blob holds the same attachments and traces.
+      ...(blobReporters().length ? [path.resolve(this.root, blobDir())] : []),
     ];
     const found = await scrubArtifacts(dirs);
     if (found > 0) console.log(`Redacted ${found} secret occurrence(s) from the run's artifacts.`);
@@ -175,7 +199,7 @@ function targetKindFromRunState(): string | undefined {
  * so the verdict's code replaces a 0 at that call: GO stays 0, INCOMPLETE becomes 3. A 1 (a failed
  * test, a NO_GO) or 130 (interrupted) is never changed.
  */
-function setExitStatus(verdict: Verdict): void {
+function setExitStatus(verdict: Verdict, atLeast = 0): void {
   const exit = process.exit.bind(process);
-  process.exit = ((code?: number | string | null) => exit(exitCodeFor(Number(code ?? process.exitCode ?? 0), verdict))) as typeof process.exit;
+  process.exit = ((code?: number | string | null) => exit(exitCodeFor(Number(code ?? process.exitCode ?? 0) || atLeast, verdict))) as typeof process.exit;
 }
