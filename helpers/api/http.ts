@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { trustRunCa } from '../proxy/trust.js';
+import { CONTRACT_RECORD_ENV, recordExchange } from './contract-hook.js';
 import { ErrorEnvelope } from './schemas.js';
 
 export class ApiError extends Error {
@@ -59,7 +60,11 @@ export class Http {
     if (body && typeof (body as unknown as NodeJS.ReadableStream).pipe === 'function') init.duplex = 'half';
     // The run's CA (managed entry, or ASTER_CA_FILE), also in a process started before it was known.
     await trustRunCa();
-    return fetch(this.url(path, opts.query), init);
+    const url = this.url(path, opts.query);
+    const res = await fetch(url, init);
+    // Opt-in: the recorded contract (scripts/record-contract.ts); off, this is one env lookup.
+    await recordExchange(process.env[CONTRACT_RECORD_ENV], method, url, headers, opts.json, res);
+    return res;
   }
 
   /** Calls the API and validates the success envelope's `data` with the schema. */
