@@ -54,7 +54,10 @@ function projectsOf(json: string): Listed {
   type S = { specs?: { title: string; file: string; line: number; tests: { projectName: string }[] }[]; suites?: S[] };
   const out: Listed = {};
   const walk = (s: S) => {
-    for (const spec of s.specs ?? []) for (const t of spec.tests) (out[t.projectName] ??= []).push(`${spec.file}:${spec.line} ${spec.title}`);
+    for (const spec of s.specs ?? [])
+      for (const t of spec.tests) {
+        out[t.projectName] = [...(out[t.projectName] ?? []), `${spec.file}:${spec.line} ${spec.title}`];
+      }
     for (const c of s.suites ?? []) walk(c);
   };
   for (const s of (JSON.parse(json.slice(json.indexOf('{'))) as { suites: S[] }).suites) walk(s);
