@@ -93,7 +93,7 @@ export class WopiPreview {
       const url = f.url().split('?')[0];
       frames.push({ url, title: v.title, text: v.text.slice(0, 300), alerts: v.alerts });
       const bad = [...v.alerts, ...v.headings, v.title].find((t) => ERROR_WORDS.test(t));
-      if (bad && !error) error = `${bad.slice(0, 200)} (frame ${url})`;
+      if (bad && !error) error = `${bad.replace(/\s+/g, ' ').slice(0, 200)} (frame ${url})`;
       const hay = [v.title, v.text, ...v.inputs].join('\n');
       const mark = marks.find((m) => m && hay.includes(m));
       if (mark && !seen) seen = `"${mark}" in frame ${url}`;

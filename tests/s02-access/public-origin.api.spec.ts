@@ -301,17 +301,22 @@ test.describe('the public origin behind the proxy', () => {
       }
       // The panel puts share links on the first Public Site URL whichever domain it is opened on.
       const share = await shareLinksInPanel(userApi, userCredentials, workFolder.id, owned, ns, reachableEntries, { open: true });
+      const shareProblems: string[] = [];
       for (const s of share.links) {
         const want = expectedShareOrigin(s.via, entries);
-        if (s.problem) problems.push(s.problem);
-        else if (linkOrigin(s.link ?? '') !== want) problems.push(`on ${s.via}, the share dialog hands out ${s.link}, not a link on ${want}`);
-        if (s.opens) problems.push(`on ${s.via}, the share dialog's link does not work: ${s.opens}`);
+        if (s.problem) shareProblems.push(s.problem);
+        else if (linkOrigin(s.link ?? '') !== want) shareProblems.push(`on ${s.via}, the share dialog hands out ${s.link}, not a link on ${want}`);
+        if (s.opens) shareProblems.push(`on ${s.via}, the share dialog's link does not work: ${s.opens}`);
       }
       await evidence('addresses per Public Site URL', { current, entries, rows, shareLinks: share.links, shareProblem: share.problem });
       expect(reachableEntries.length, `no Public Site URL answers as this AsterDrive (see 2.10): ${entries.join(', ')}`).toBeGreaterThan(0);
       expect(
         problems,
-        `AsterDrive builds addresses for the wrong domain: ${problems.join('; ')}. WebDAV and WOPI addresses take the Public Site URL equal to the request's scheme://host, so the proxy must pass the real Host and X-Forwarded-Proto (${NGINX_HOST} ${NGINX_PROTO}) and each domain must be listed in public_site_url; share links take the first Public Site URL, which must be the main domain users reach`,
+        `AsterDrive builds WebDAV/WOPI addresses for the wrong domain: ${problems.join('; ')}. They take the Public Site URL equal to the request's scheme://host, so the proxy must pass the real Host and X-Forwarded-Proto (${NGINX_HOST} ${NGINX_PROTO}) and each domain must be listed in public_site_url`,
+      ).toEqual([]);
+      expect(
+        shareProblems,
+        `share links from the panel do not reach the share: ${shareProblems.join('; ')}. The panel puts every share link on the first Public Site URL (${entries[0]}) whichever domain it is opened on: put the main domain users reach first, and remove retired domains`,
       ).toEqual([]);
       if (share.problem) notChecked(share.variable ?? 'a working share dialog', `the share links the panel hands out were not read: ${share.problem}`);
     },
