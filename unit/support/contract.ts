@@ -589,6 +589,9 @@ export async function recordSuite(opts: { binary?: string; dir: string; without?
     ASTER_JSON_REPORT: '',
     PLAYWRIGHT_JSON_OUTPUT_NAME: '',
     NODE_NO_WARNINGS: '1',
+    // The run's secrets (passwords, tokens) are kept, to prove the recording holds none of them.
+    ASTER_SECRETS_DIR: path.join(opts.dir, 'secrets'),
+    ASTER_SECRETS_DIR_KEEP: '1',
   };
   for (const k of ['ASTER_BASE_URL', 'ASTER_DRIVE_BIN', 'ASTER_WITHOUT', 'ASTER_FAULT', 'ASTER_PROXY_FAULTS', 'CI']) delete env[k];
   if (opts.binary) env.ASTER_DRIVE_BIN = opts.binary;
@@ -610,7 +613,23 @@ export async function recordSuite(opts: { binary?: string; dir: string; without?
     // 0 GO, 1 NO-GO, 3 INCOMPLETE: all recorded; 2 is "the suite could not run".
     child.once('exit', (code) => (code === 2 ? reject(new Error(`the suite could not run (exit 2):\n${tail}`)) : resolve()));
   });
+  assertNoSecrets(file, path.join(opts.dir, 'secrets'));
   return readLines(file);
+}
+
+/** Fails when a recording holds any secret the run registered, or anything shaped like a token. */
+export function assertNoSecrets(file: string, secretsDir: string): void {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, 'utf8');
+  const secrets = existsSync(secretsDir)
+    ? readdirSync(secretsDir)
+        .filter((f) => f.endsWith('.txt'))
+        .flatMap((f) => readFileSync(path.join(secretsDir, f), 'utf8').split('\n').filter(Boolean))
+        .map((l) => JSON.parse(l) as string)
+    : [];
+  const leaked = secrets.filter((s) => s.length >= 6 && text.includes(s)).length;
+  const shaped = [/eyJ[\w-]{8,}\.[\w-]{8,}/, /\bwopi_[\w-]{8,}/, /\bcv_[\w-]{8,}/, /\bLt-[\w-]{12,}/].filter((re) => re.test(text)).length;
+  if (leaked || shaped) throw new Error(`the recording ${file} holds ${leaked} of the run's secrets and ${shaped} token-shaped values; nothing was written`);
 }
 
 /** Starts a managed target, provisions the screens' data and captures them; stops the target. */
