@@ -2,7 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { isTestWorker, localTools, missingToolsMessage } from './helpers/capabilities.js';
 import { ConfigError, loadConfig } from './helpers/config.js';
 import { secretsDir } from './helpers/secrets.js';
-import { blobReporters, NO_TEST, runsDisruptive } from './helpers/shard.js';
+import { blobReporters, disruptiveOnly, NO_TEST, runsDisruptive } from './helpers/shard.js';
 
 function config() {
   try {
@@ -79,7 +79,8 @@ export default defineConfig({
     ...(filteredRun()
       ? [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'] }]
       : [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'], ...(runsDisruptive() ? { teardown: 'disruptive' } : {}) }]),
-    { name: 'api', testMatch: /.*\.api\.spec\.ts/, grepInvert: /@disruptive/, dependencies: ['checks'] },
+    // ASTER_SHARD_DISRUPTIVE=only (the job after the shards): no api or browser check, so only the gate and its disruptive teardown run.
+    { name: 'api', testMatch: /.*\.api\.spec\.ts/, grepInvert: /@disruptive/, dependencies: ['checks'], ...(disruptiveOnly() ? { grep: NO_TEST } : {}) },
     {
       name: 'disruptive',
       testMatch: /.*\.api\.spec\.ts/,
@@ -93,6 +94,7 @@ export default defineConfig({
       name: 'browser',
       testMatch: /.*\.ui\.spec\.ts/,
       dependencies: ['checks'],
+      ...(disruptiveOnly() ? { grep: NO_TEST } : {}),
       use: {
         ...devices['Desktop Chrome'],
         viewport: { width: 1440, height: 960 },

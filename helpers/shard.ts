@@ -8,8 +8,9 @@
  * shard. The disruptive checks must run alone against the target, so exactly one shard keeps them:
  * the last one, at its end (ASTER_SHARD_DISRUPTIVE=last, the default), or none
  * (ASTER_SHARD_DISRUPTIVE=none) when a job after all shards runs them on their own
- * (`ASTER_BLOB_REPORT=1 npx playwright test --project disruptive`), as against one deployment
- * whose shards run at the same time. Dropping them from a shard changes nothing in how Playwright
+ * (`ASTER_SHARD_DISRUPTIVE=only npx playwright test`: setup, the gate, the disruptive checks and
+ * the teardown, nothing else, with a blob to merge), as against one deployment whose shards run at
+ * the same time. Dropping them from a shard changes nothing in how Playwright
  * splits the other tests, since a dependency is never split.
  */
 import type { ReporterDescription } from '@playwright/test';
@@ -38,7 +39,7 @@ export function blobDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A blob reporter when sharded or asked for (ASTER_BLOB_REPORT=1): what `merge-reports` replays. */
 export function blobReporters(argv: string[] = process.argv, env: NodeJS.ProcessEnv = process.env): ReporterDescription[] {
-  const wanted = shardOf(argv) !== undefined || /^(1|true)$/i.test(env.ASTER_BLOB_REPORT ?? '');
+  const wanted = shardOf(argv) !== undefined || /^(1|true)$/i.test(env.ASTER_BLOB_REPORT ?? '') || disruptiveOnly(env);
   return wanted ? [['blob', { outputDir: blobDir(env) }]] : [];
 }
 
@@ -49,6 +50,11 @@ export function runsDisruptive(argv: string[] = process.argv, env: NodeJS.Proces
   const where = (env.ASTER_SHARD_DISRUPTIVE ?? 'last').toLowerCase();
   if (where === 'none') return false;
   return shard.current === shard.total;
+}
+
+/** ASTER_SHARD_DISRUPTIVE=only: the run after the shards that runs the disruptive checks alone (api and browser match nothing). */
+export function disruptiveOnly(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.ASTER_SHARD_DISRUPTIVE ?? '').toLowerCase() === 'only';
 }
 
 /** A project grep that matches no test: the disruptive project of a shard that does not run them. */

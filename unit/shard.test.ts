@@ -38,6 +38,7 @@ test('the shard and disruptive choices follow --shard and ASTER_SHARD_DISRUPTIVE
   expect(runsDisruptive(['test', '--shard=1/2'], {})).toBe(false);
   expect(runsDisruptive(['test', '--shard=2/2'], {})).toBe(true);
   expect(runsDisruptive(['test', '--shard=2/2'], { ASTER_SHARD_DISRUPTIVE: 'none' })).toBe(false);
+  expect(blobReporters(['test'], { ASTER_SHARD_DISRUPTIVE: 'only' }), 'the disruptive job after the shards writes a blob too').toHaveLength(1);
 });
 
 test('merged runs of different targets are no launch verdict', () => {
@@ -65,12 +66,12 @@ function projectsOf(json: string): Listed {
 }
 
 test('two shards split the checks without overlap, and only the last runs the disruptive checks', async () => {
-  const list = async (...extra: string[]) => {
-    const r = await sh(['playwright', 'test', '--list', '--reporter=json', ...extra], {});
+  const list = async (extra: string[], env: Record<string, string> = {}) => {
+    const r = await sh(['playwright', 'test', '--list', '--reporter=json', ...extra], env);
     expect(r.status, r.out.slice(-2000)).toBe(0);
     return projectsOf(r.out);
   };
-  const [whole, one, two] = await Promise.all([list(), list('--shard=1/2'), list('--shard=2/2')]);
+  const [whole, one, two] = await Promise.all([list([]), list(['--shard=1/2']), list(['--shard=2/2'])]);
   const split = (p: Listed) => [...(p.api ?? []), ...(p.browser ?? [])];
   expect(split(one).filter((t) => split(two).includes(t)), 'no check in both shards').toEqual([]);
   expect([...split(one), ...split(two)].sort(), 'every check in one of them').toEqual(split(whole).sort());
@@ -79,6 +80,15 @@ test('two shards split the checks without overlap, and only the last runs the di
   expect(two.disruptive, 'shard 2 runs all of them, as the teardown of its checks gate').toEqual(whole.disruptive);
   // Every shard sets up, records its target and tears down.
   for (const p of [one, two]) expect(p.setup?.some((t) => t.includes('record the target'))).toBe(true);
+  // Against one deployment whose shards run at the same time: no shard runs them, a job after the shards runs them alone.
+  const [noneTwo, only] = await Promise.all([
+    list(['--shard=2/2'], { ASTER_SHARD_DISRUPTIVE: 'none' }),
+    list([], { ASTER_SHARD_DISRUPTIVE: 'only' }),
+  ]);
+  expect(noneTwo.disruptive ?? []).toEqual([]);
+  expect(split(noneTwo)).toEqual(split(two));
+  expect(Object.keys(only).sort()).toEqual(['checks', 'disruptive', 'setup', 'teardown']);
+  expect(only.disruptive).toEqual(whole.disruptive);
 });
 
 /** Items across five sections; a filtered run is PARTIAL, the same in both ways of running it. */
