@@ -7,30 +7,29 @@ import { Mailbox, mailDomain, messageEvidence, runAddress } from '../../helpers/
 import { notApplicable, notChecked } from '../../helpers/verdict.js';
 
 /** Link lifetimes and cooldowns (integrations §3.4) and the variables that state the plan. */
-const PLAN: { variable: VarName; key: string; what: string; dflt: number }[] = [
-  { variable: 'ASTER_EXPECT_ACTIVATION_LINK_TTL_S', key: 'auth_register_activation_ttl_secs', what: 'activation link lifetime', dflt: 86400 },
-  { variable: 'ASTER_EXPECT_RESET_LINK_TTL_S', key: 'auth_password_reset_ttl_secs', what: 'password reset link lifetime', dflt: 3600 },
-  { variable: 'ASTER_EXPECT_EMAIL_CHANGE_LINK_TTL_S', key: 'auth_contact_change_ttl_secs', what: 'email change link lifetime', dflt: 86400 },
+const PLAN: { variable: VarName; key: string; what: string }[] = [
+  { variable: 'ASTER_EXPECT_ACTIVATION_LINK_TTL_S', key: 'auth_register_activation_ttl_secs', what: 'activation link lifetime' },
+  { variable: 'ASTER_EXPECT_RESET_LINK_TTL_S', key: 'auth_password_reset_ttl_secs', what: 'password reset link lifetime' },
+  { variable: 'ASTER_EXPECT_EMAIL_CHANGE_LINK_TTL_S', key: 'auth_contact_change_ttl_secs', what: 'email change link lifetime' },
   {
     variable: 'ASTER_EXPECT_RESEND_COOLDOWN_S',
     key: 'auth_contact_verification_resend_cooldown_secs',
     what: 'activation / email change resend cooldown',
-    dflt: 60,
   },
-  { variable: 'ASTER_EXPECT_RESET_COOLDOWN_S', key: 'auth_password_reset_request_cooldown_secs', what: 'password reset request cooldown', dflt: 60 },
+  { variable: 'ASTER_EXPECT_RESET_COOLDOWN_S', key: 'auth_password_reset_request_cooldown_secs', what: 'password reset request cooldown' },
 ];
 
-/** The plan: the operator's values; on a managed target AsterDrive's defaults, which provisioning keeps. */
-function planned(variable: VarName, dflt: number, managed: boolean): number | undefined {
+/** The plan: the operator's values only (a default would be compared with itself). */
+function planned(variable: VarName): number | undefined {
   const v = loadConfig().env[variable];
-  return typeof v === 'number' ? v : managed ? dflt : undefined;
+  return typeof v === 'number' ? v : undefined;
 }
 
-test('link lifetimes and resend cooldowns match the plan', checks(['5.6'], '@readonly'), async ({ adminApi, run, evidence }) => {
+test('link lifetimes and resend cooldowns match the plan', checks(['5.6'], '@readonly'), async ({ adminApi, evidence }) => {
   const rows = await Promise.all(
     PLAN.map(async (p) => ({
       ...p,
-      expected: planned(p.variable, p.dflt, run.mode === 'managed'),
+      expected: planned(p.variable),
       actual: Number((await adminApi.getConfig(p.key)).value),
     })),
   );
@@ -52,7 +51,7 @@ test('a second password reset request inside the cooldown sends no second mail',
   const mailbox = Mailbox.forRun(run);
   if (!mailbox) notChecked('MAILPIT_URL', 'no Mailpit receives this deployment’s mail, so a second mail cannot be counted');
   const configured = Number((await adminApi.getConfig('auth_password_reset_request_cooldown_secs')).value);
-  const plan = loadConfig().env.ASTER_EXPECT_RESET_COOLDOWN_S ?? (run.mode === 'managed' ? 60 : configured);
+  const plan = loadConfig().env.ASTER_EXPECT_RESET_COOLDOWN_S ?? configured;
   if (plan === 0) notApplicable('no password reset cooldown is planned (0 s), so a second mail is expected');
   const interval = Number((await adminApi.getConfig('mail_outbox_dispatch_interval_secs').catch(() => ({ value: '5' }))).value) || 5;
 
