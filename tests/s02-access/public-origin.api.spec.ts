@@ -1,7 +1,11 @@
 /**
  * 2.3, 2.4, 2.10, 2.11: the proxy hands AsterDrive the real Host and the public protocol, and
- * every URL AsterDrive builds (WebDAV address, WOPISrc, share links from the Public Site URL)
- * is an HTTPS origin users really reach, the current one where several are configured.
+ * every address AsterDrive hands out is an HTTPS origin users really reach, the current one where
+ * several are configured. The addresses are the ones AsterDrive itself gives: the WebDAV address
+ * (GET /api/v1/webdav-accounts/settings) and the WOPISrc of a WOPI launch, both built per request
+ * from the Public Site URL equal to the request's scheme://host (else the first), and the share
+ * link the panel's share dialog shows (the first Public Site URL, else the page's origin), read in
+ * a real browser.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
