@@ -41,10 +41,15 @@ export class FileBrowser {
     await this.page.getByRole('menuitem', { name: action, exact: true }).click();
   }
 
+  /** The file preview dialog: it has no accessible name, only a level-2 heading with the file name. */
+  previewDialog(name: string): Locator {
+    return this.page.getByRole('dialog').filter({ has: this.page.getByRole('heading', { level: 2, name, exact: true }) });
+  }
+
   /** Opens the preview dialog of a file (single-click mode) and returns it. */
   async preview(name: string): Promise<Locator> {
     await this.row(name).getByTitle(name, { exact: true }).click();
-    const dialog = this.page.getByRole('dialog', { name });
+    const dialog = this.previewDialog(name);
     await expect(dialog).toBeVisible();
     return dialog;
   }

@@ -25,8 +25,9 @@ export class WopiPreview {
     private readonly appLabel: string,
   ) {}
 
+  /** The file preview dialog has no accessible name, only a level-2 heading with the file name. */
   get dialog(): Locator {
-    return this.page.getByRole('dialog', { name: this.fileName });
+    return this.page.getByRole('dialog').filter({ has: this.page.getByRole('heading', { level: 2, name: this.fileName, exact: true }) });
   }
 
   /** The editor iframe; the iframe's title attribute is the app label (no role or name otherwise). */

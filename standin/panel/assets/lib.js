@@ -340,7 +340,9 @@ function rehomeToasts() {
 
 // ---------------------------------------------------------------- dialogs
 /**
- * openDialog({ title, role, description, body(ctx) -> Node|Node[], footer(ctx), closeButton, dismissible, className, labelledBy })
+ * openDialog({ title, role, description, body(ctx) -> Node|Node[], footer(ctx), closeButton, dismissible, className, labelledBy, unnamed })
+ * `unnamed`: the dialog gets no accessible name (its title is only a heading inside), like the real
+ * panel's file preview dialog.
  * Returns ctx { el, close(), body, setTitle }.
  */
 export function openDialog(opts) {
@@ -350,7 +352,7 @@ export function openDialog(opts) {
   const dlg = h('dialog', {
     class: `dialog ${opts.className || ''}`,
     role: role === 'alertdialog' ? 'alertdialog' : null,
-    'aria-labelledby': titleId,
+    'aria-labelledby': opts.unnamed ? null : titleId,
     'aria-describedby': opts.description ? descId : null,
     'aria-modal': 'true',
   });

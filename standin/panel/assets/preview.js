@@ -165,6 +165,7 @@ function previewDialog(file, method, opts) {
   const kind = method ? method.kind : 'none';
   openDialog({
     title: file.name,
+    unnamed: true,
     className: `preview-dialog preview-${kind}`,
     headerExtra: (ctx) =>
       h(
