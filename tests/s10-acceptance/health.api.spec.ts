@@ -16,7 +16,11 @@ test.describe('final acceptance: health endpoints', () => {
     const res = await fetch(`${run.baseURL}/health/ready`);
     const body = await res.text();
     await evidence('GET /health/ready', { status: res.status, body });
-    expect(res.status, `/health/ready answered ${res.status}: ${body.slice(0, 200)}`).toBe(200);
+    // AsterDrive probes the default storage policy for readiness (upstream src/api/routes/health.rs).
+    const storageHint = /storage unavailable/i.test(body)
+      ? ' The default storage policy cannot be reached: for a local policy, its directory (e.g. data/uploads) must exist and be writable by the server; test the policy in Admin → Storage Policies and read the server log ("health readiness storage probe failed").'
+      : '';
+    expect(res.status, `/health/ready answered ${res.status}: ${body.slice(0, 200)}.${storageHint}`).toBe(200);
     const ready = envelope(ReadyResp).parse(JSON.parse(body));
     expect(ready.data.status, 'setup is incomplete: needs_admin / needs_storage means no admin or no default storage policy').toBe('ready');
   });
