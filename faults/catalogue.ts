@@ -14,6 +14,7 @@ const setting = (key: string, value: string | string[]) => async (admin: AsterCl
   await admin.setConfig(key, value);
 };
 
+// `share`: faults that run together on one target in `npm run faults` (the rules: faults/types.ts).
 export const FAULTS: Fault[] = [
   {
     name: 'storage-not-configured',
@@ -38,6 +39,7 @@ export const FAULTS: Fault[] = [
     proxy: ['public-metrics'],
     runs: ['9.1', '9.2'],
     fails: ['9.2'],
+    share: 'independent-a',
   },
   {
     name: 'password-login-off',
@@ -72,6 +74,7 @@ export const FAULTS: Fault[] = [
     proxy: ['block-share'],
     runs: ['2.8', '10.7'],
     fails: ['2.8', '10.7'],
+    share: 'independent-d',
   },
   {
     name: 'webdav-off',
@@ -80,6 +83,7 @@ export const FAULTS: Fault[] = [
     afterProvision: setting('webdav_enabled', 'false'),
     runs: ['6.1', '6.2', '6.3', '6.4', '10.9', '11.6'],
     fails: ['6.1', '6.2', '6.3', '6.4', '10.9', '11.6'],
+    share: 'independent-c',
   },
   {
     name: 'wopi-blocked',
@@ -105,6 +109,7 @@ export const FAULTS: Fault[] = [
     afterProvision: setting('audit_log_enabled', 'false'),
     runs: ['8.3', '10.12'],
     fails: ['8.3', '10.12'],
+    share: 'independent-b',
   },
   {
     name: 'audit-retention-short',
@@ -114,6 +119,7 @@ export const FAULTS: Fault[] = [
     afterProvision: setting('audit_log_retention_days', '7'),
     runs: ['8.4'],
     fails: ['8.4'],
+    share: 'independent-a',
   },
   {
     name: 'verbose-logging',
@@ -206,6 +212,7 @@ export const FAULTS: Fault[] = [
     env: { ASTER_EXPECT_DEFAULT_POLICY_GROUP: 'Planned group' },
     runs: ['4.3'],
     fails: ['4.3'],
+    share: 'independent-a',
   },
   {
     name: 'unexpected-limits',
@@ -214,6 +221,7 @@ export const FAULTS: Fault[] = [
     env: { ASTER_EXPECT_CHUNK_MB: '8' },
     runs: ['4.5'],
     fails: ['4.5'],
+    share: 'independent-b',
   },
   {
     name: 'team-quota-unplanned',
@@ -225,6 +233,7 @@ export const FAULTS: Fault[] = [
     },
     runs: ['4.5'],
     fails: ['4.5'],
+    share: 'independent-c',
   },
   {
     name: 'site-url-foreign',
@@ -253,6 +262,7 @@ export const FAULTS: Fault[] = [
     },
     runs: ['4.6'],
     fails: ['4.6'],
+    share: 'independent-a',
   },
   {
     name: 's3-presigned-no-cors',
@@ -274,6 +284,7 @@ export const FAULTS: Fault[] = [
     },
     runs: ['4.6'],
     fails: ['4.6'],
+    share: 'independent-c',
   },
   {
     name: 's3-unversioned',
@@ -292,6 +303,7 @@ export const FAULTS: Fault[] = [
     runs: ['5.1', '5.2', '11.3'],
     fails: ['5.1', '5.2', '11.3'],
     serial: true,
+    share: 'independent-c',
   },
   {
     name: 'reset-cooldown-off',
@@ -301,6 +313,7 @@ export const FAULTS: Fault[] = [
     afterProvision: setting('auth_password_reset_request_cooldown_secs', '0'),
     runs: ['5.6'],
     fails: ['5.6'],
+    share: 'independent-b',
   },
   {
     name: 'registration-unplanned',
@@ -309,6 +322,7 @@ export const FAULTS: Fault[] = [
     env: { ASTER_EXPECT_REGISTRATION: 'closed' },
     runs: ['5.7'],
     fails: ['5.7'],
+    share: 'independent-a',
   },
   {
     name: 'webdav-methods-blocked',
@@ -325,6 +339,7 @@ export const FAULTS: Fault[] = [
     env: { ASTER_EXPECT_WEBDAV_PREFIX: '/dav' },
     runs: ['6.1', '6.2'],
     fails: ['6.2'],
+    share: 'independent-b',
   },
   {
     name: 'office-app-disabled',
@@ -333,6 +348,7 @@ export const FAULTS: Fault[] = [
     afterProvision: (admin) => editWopiApps(admin, (app) => ({ ...app, enabled: false })),
     runs: ['6.5', '6.6', '6.7', '6.8', '6.9', '6.10'],
     fails: ['6.5', '6.6', '6.7', '6.8', '6.9', '6.10'],
+    share: 'independent-d',
   },
   {
     name: 'wopi-discovery-unreachable',
@@ -350,6 +366,7 @@ export const FAULTS: Fault[] = [
     proxy: ['block-health'],
     runs: ['10.1', '10.2'],
     fails: ['10.1', '10.2'],
+    share: 'independent-b',
   },
   {
     name: 'task-runner-stalled',
@@ -369,6 +386,7 @@ export const FAULTS: Fault[] = [
     proxy: ['no-https-redirect'],
     runs: ['2.1'],
     fails: ['2.1'],
+    share: 'independent-b',
   },
   {
     name: 'no-hsts',
@@ -377,6 +395,7 @@ export const FAULTS: Fault[] = [
     proxy: ['no-hsts'],
     runs: ['2.2'],
     fails: ['2.2'],
+    share: 'independent-a',
   },
   {
     name: 'host-not-preserved',
@@ -409,6 +428,7 @@ export const FAULTS: Fault[] = [
     proxy: ['block-preview'],
     runs: ['2.8'],
     fails: ['2.8'],
+    share: 'independent-c',
   },
   {
     name: 'proxy-idle-timeout',
@@ -433,6 +453,7 @@ export const FAULTS: Fault[] = [
     afterProvision: setting('auth_cookie_secure', 'false'),
     runs: ['3.2', '3.6'],
     fails: ['3.2', '3.6'],
+    share: 'independent-b',
   },
   {
     name: 'token-lifetime-changed',
@@ -442,6 +463,7 @@ export const FAULTS: Fault[] = [
     afterProvision: setting('auth_access_token_ttl_secs', '3600'),
     runs: ['3.3'],
     fails: ['3.3'],
+    share: 'independent-a',
   },
   {
     name: 'weak-admin-password',
@@ -461,6 +483,7 @@ export const FAULTS: Fault[] = [
     },
     runs: ['3.4'],
     fails: ['3.4'],
+    share: 'independent-b',
   },
   {
     name: 'site-url-stale-first',
@@ -488,6 +511,7 @@ export const FAULTS: Fault[] = [
     env: { ASTER_EXPECT_VERSION: '9.9.9' },
     runs: ['12.1'],
     fails: ['12.1'],
+    share: 'independent-a',
   },
   {
     name: 'config-not-persisted',

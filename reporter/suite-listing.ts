@@ -56,6 +56,17 @@ export function parseListing(json: string, projectRoot: string): ListedTest[] {
 
 /** Lists every checklist test of the suite defined by `configFile`, in a child process. */
 export function listWholeSuite(configFile: string, projectRoot: string, timeoutMs = 180_000): Promise<{ tests?: ListedTest[]; error?: string }> {
+  // `npm run faults` lists the suite once (same checkout, same configuration and environment as its
+  // runs; listed again whenever a test file changes) and hands the listing to every run it starts.
+  const given = process.env.ASTER_RUN_SUITE_LISTING;
+  if (given) {
+    try {
+      const tests = parseListing(readFileSync(given, 'utf8'), projectRoot);
+      return Promise.resolve(tests.length ? { tests } : { error: `the listing ${given} has no checklist test` });
+    } catch (e) {
+      return Promise.resolve({ error: `the listing ${given}: ${(e as Error).message.split('\n')[0]}` });
+    }
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aster-listing-'));
   const out = path.join(dir, 'list.json');
   const cli = createRequire(path.join(projectRoot, 'package.json')).resolve('@playwright/test/cli');

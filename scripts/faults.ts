@@ -8,11 +8,21 @@
  *   npm run faults -- audit-off       one fault
  *   npm run faults -- --no-clean      skip the clean run (npm test has just run the whole suite)
  *   ASTER_DRIVE_BIN=… npm run faults  the faults a real AsterDrive can have also run against that binary
+ *   ASTER_FAULTS_OUT=/tmp/x npm run faults   the runs' reports and the matrix go there, not to reports/
+ *
+ * What a run costs besides its tests (global setup, provisioning, teardown) is paid per run, not
+ * per fault: faults with identical inductions, and the faults of one `share` group
+ * (faults/types.ts), run together on one managed target, and each is judged on its own items in
+ * that run's report, exactly as strictly as alone. The whole-suite listing the launch reporter
+ * compares every run with is made once (again whenever a test file changes) and handed to each run.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { combineFaults } from '../faults/active.js';
 import { FAULTS } from '../faults/catalogue.js';
 import { type Fault, realAsterDrive } from '../faults/types.js';
 import type { LaunchReport } from '../reporter/model.js';
@@ -26,14 +36,79 @@ interface Outcome {
   notPassing: string[];
   ok: boolean;
   seconds: number;
+  /** The run this fault was judged in, when it shared the run with other faults. */
+  sharedRun?: string;
   problem?: string;
 }
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const OUT = path.join(ROOT, 'reports', 'faults');
+/** Where the matrix and each run's reports go (ASTER_FAULTS_OUT, default reports/). */
+const REPORTS = path.resolve(process.env.ASTER_FAULTS_OUT || path.join(ROOT, 'reports'));
+const OUT = path.join(REPORTS, 'faults');
+const RESULTS = process.env.ASTER_FAULTS_OUT ? path.join(REPORTS, 'test-results') : path.join(ROOT, 'test-results', 'faults');
+const PLAYWRIGHT_CLI = createRequire(path.join(ROOT, 'package.json')).resolve('@playwright/test/cli');
 
 function grepFor(items: string[]): string {
   return `@item-(?:${items.map((i) => i.replace('.', '\\.')).join('|')})\\b`;
+}
+
+/** This process's environment without the runner's own variables. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.ASTER_FAULTS_OUT;
+  delete env.ASTER_FAULT_PARALLEL;
+  return env;
+}
+
+/** The inputs of the suite listing: every file under tests/, and the configuration. */
+function suiteHash(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) h.update(`${p}\0`).update(readFileSync(p));
+    }
+  };
+  walk(path.join(ROOT, 'tests'));
+  h.update(readFileSync(path.join(ROOT, 'playwright.config.ts')));
+  return h.digest('hex').slice(0, 16);
+}
+
+const listings = new Map<string, Promise<string>>();
+/**
+ * The whole-suite listing (`playwright test --list --reporter=json`: every project, no filter)
+ * that the launch reporter of each run compares its selection with (reporter/suite-listing.ts,
+ * ASTER_RUN_SUITE_LISTING), made in the environment of a fault run, once per state of the test
+ * files. Returns its file.
+ */
+function suiteListing(): Promise<string> {
+  const hash = suiteHash();
+  let p = listings.get(hash);
+  if (!p) {
+    const file = path.join(OUT, `.suite-listing-${hash}.json`);
+    p = new Promise<string>((resolve, reject) => {
+      const env: NodeJS.ProcessEnv = { ...childEnv(), ASTER_FAULT: FAULTS[0].name, PLAYWRIGHT_JSON_OUTPUT_FILE: file, ASTER_JSON_REPORT: '' };
+      delete env.PLAYWRIGHT_JSON_OUTPUT_NAME;
+      delete env.PLAYWRIGHT_JSON_OUTPUT_DIR;
+      delete env.ASTER_RUN_SUITE_LISTING;
+      let stderr = '';
+      const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test', '--list', '--reporter=json', '--config', path.join(ROOT, 'playwright.config.ts')], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.on('close', (code) => {
+        if (code === 0 && existsSync(file)) resolve(file);
+        else reject(new Error(`listing the suite failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+      });
+    });
+    listings.set(hash, p);
+  }
+  return p;
 }
 
 function runPlaywright(name: string, items: string[], env: Record<string, string>, serial: boolean): Promise<{ code: number; log: string }> {
@@ -41,19 +116,11 @@ function runPlaywright(name: string, items: string[], env: Record<string, string
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const log = path.join(dir, 'run.log');
-  const args = [
-    'playwright',
-    'test',
-    '--grep',
-    grepFor(items),
-    '--output',
-    path.join(ROOT, 'test-results', 'faults', name),
-    ...(serial ? ['--workers', '1'] : []),
-  ];
+  const args = [PLAYWRIGHT_CLI, 'test', '--grep', grepFor(items), '--output', path.join(RESULTS, name), ...(serial ? ['--workers', '1'] : [])];
   return new Promise((resolve) => {
-    const child = spawn('npx', args, {
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, ...env, ASTER_REPORTS_DIR: dir, PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(dir, 'html'), ASTER_JSON_REPORT: '', NODE_NO_WARNINGS: '1' },
+      env: { ...childEnv(), ...env, ASTER_REPORTS_DIR: dir, PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(dir, 'html'), ASTER_JSON_REPORT: '', NODE_NO_WARNINGS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let text = '';
@@ -75,28 +142,58 @@ function readReport(name: string): LaunchReport | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LaunchReport) : undefined;
 }
 
-/** `binary`: run against the real AsterDrive in ASTER_DRIVE_BIN; otherwise against the stand-in. */
-async function runFault(f: Fault | undefined, items: string[], binary?: string): Promise<Outcome> {
-  const name = `${f?.name ?? 'clean'}${binary ? '@asterdrive' : ''}`;
+/** One run of the matrix: no fault (the clean run), one fault, or several that share the run. */
+interface Job {
+  faults: Fault[];
+  items: string[];
+  /** Against the real AsterDrive in ASTER_DRIVE_BIN; otherwise against the stand-in. */
+  binary?: string;
+}
+
+function jobName(j: Job): string {
+  const base = j.faults.length === 0 ? 'clean' : j.faults.length === 1 ? j.faults[0].name : `shared-${j.faults[0].share ?? j.faults[0].name}`;
+  return `${base}${j.binary ? '@asterdrive' : ''}`;
+}
+
+/** Runs a job, then judges each of its faults on its own items in the run's launch report. */
+async function runJob(j: Job): Promise<Outcome[]> {
+  const name = jobName(j);
   const started = Date.now();
-  const target = { ASTER_DRIVE_BIN: binary ?? '' };
-  const { log } = await runPlaywright(name, items, { ...target, ...(f?.env ?? {}), ...(f ? { ASTER_FAULT: f.name } : {}) }, f?.serial ?? false);
+  const combined = j.faults.length ? combineFaults(j.faults) : undefined;
+  let listing: string | undefined;
+  let listError: string | undefined;
+  try {
+    listing = await suiteListing();
+  } catch (e) {
+    // The run's reporter then lists the suite itself, as without the runner.
+    listError = (e as Error).message;
+  }
+  const env: Record<string, string> = {
+    ASTER_DRIVE_BIN: j.binary ?? '',
+    ...(combined?.env ?? {}),
+    ...(combined ? { ASTER_FAULT: combined.name } : {}),
+    ...(listing ? { ASTER_RUN_SUITE_LISTING: listing } : {}),
+  };
+  const { log } = await runPlaywright(name, j.items, env, combined?.serial ?? false);
+  if (listError) writeFileSync(log, `${readFileSync(log, 'utf8')}\n[faults] ${listError}\n`);
   const report = readReport(name);
   const seconds = Math.round((Date.now() - started) / 1000);
+  if (j.faults.length === 0) return [judge(undefined, j.items, report, log, seconds, j)];
+  return j.faults.map((f) => judge(f, f.runs, report, log, seconds, j));
+}
+
+/** A fault's `fails` are FAIL and the rest of its `runs` pass (PASS, MANUAL or N_A); the clean run: every item passes. */
+function judge(f: Fault | undefined, items: string[], report: LaunchReport | undefined, log: string, seconds: number, j: Job): Outcome {
   const expected = f?.fails ?? [];
-  if (!report) {
-    return {
-      fault: name,
-      induction: f?.induction ?? '-',
-      real: f ? realAsterDrive(f) : true,
-      expected,
-      seen: [],
-      notPassing: items,
-      ok: false,
-      seconds,
-      problem: `no launch report; see ${path.relative(ROOT, log)}`,
-    };
-  }
+  const base = {
+    fault: `${f?.name ?? 'clean'}${j.binary ? '@asterdrive' : ''}`,
+    induction: f?.induction ?? '-',
+    real: f ? realAsterDrive(f) : true,
+    expected,
+    seconds,
+    sharedRun: j.faults.length > 1 ? jobName(j) : undefined,
+  };
+  if (!report) return { ...base, seen: [], notPassing: items, ok: false, problem: `no launch report; see ${path.relative(ROOT, log)}` };
   const byId = new Map(report.sections.flatMap((s) => s.items).map((i) => [i.id, i]));
   const seen = items.filter((id) => byId.get(id)?.status === 'FAIL');
   // Items that are neither expected to fail nor passing (e.g. not checked, or a test that did not run).
@@ -114,7 +211,66 @@ async function runFault(f: Fault | undefined, items: string[], binary?: string):
       ]
         .filter(Boolean)
         .join('; ');
-  return { fault: name, induction: f?.induction ?? '-', real: f ? realAsterDrive(f) : true, expected, seen, notPassing, ok, seconds, problem };
+  return { ...base, seen, notPassing, ok, problem };
+}
+
+/** A fault's inductions as a comparable key: equal keys make the same target, entry and expectations. */
+function inductionKey(f: Fault, fns: Map<unknown, number>): string {
+  const id = (fn: unknown) => {
+    if (!fn) return 0;
+    if (!fns.has(fn)) fns.set(fn, fns.size + 1);
+    return fns.get(fn);
+  };
+  const sorted = (r?: Record<string, string>) => Object.entries(r ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([
+    sorted(f.env),
+    sorted(f.targetEnv),
+    [...(f.proxy ?? [])].sort(),
+    Boolean(f.skipStorage),
+    Boolean(f.s3Unversioned),
+    Boolean(f.serial),
+    id(f.beforeStart),
+    id(f.afterProvision),
+  ]);
+}
+
+/** Why the faults of one `share` group cannot run together (the rules of faults/types.ts), or undefined. */
+function cannotShare(group: Fault[]): string | undefined {
+  for (const f of group) {
+    if (!['expectation', 'setting', 'proxy'].includes(f.induction)) return `${f.name} is induced by ${f.induction}`;
+    if (f.targetEnv || f.beforeStart || f.skipStorage || f.s3Unversioned) return `${f.name} changes how the target starts or is provisioned`;
+  }
+  for (let a = 0; a < group.length; a++)
+    for (let b = a + 1; b < group.length; b++) {
+      const both = group[a].runs.filter((i) => group[b].runs.includes(i));
+      if (both.length) return `${group[a].name} and ${group[b].name} both run ${both.join(', ')}`;
+    }
+  try {
+    combineFaults(group);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+/** The runs for the selected faults: one per `share` group and per set of faults with identical inductions. */
+function plan(selected: Fault[]): { jobs: Job[]; notes: string[] } {
+  const notes: string[] = [];
+  const groups = new Map<string, Fault[]>();
+  const fns = new Map<unknown, number>();
+  for (const f of selected) {
+    const key = f.share ? `share:${f.share}` : `same:${inductionKey(f, fns)}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const jobs: Job[] = [];
+  for (const [key, group] of groups) {
+    const why = key.startsWith('share:') && group.length > 1 ? cannotShare(group) : undefined;
+    if (why) {
+      notes.push(`share group ${key.slice('share:'.length)} runs one fault at a time: ${why}`);
+      for (const f of group) jobs.push({ faults: [f], items: f.runs });
+    } else jobs.push({ faults: group, items: [...new Set(group.flatMap((f) => f.runs))] });
+  }
+  return { jobs, notes };
 }
 
 async function pool<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -132,24 +288,26 @@ async function pool<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>): P
   return out;
 }
 
-function matrix(outcomes: Outcome[]): string {
+function matrix(outcomes: Outcome[], runs: number, minutes: string, notes: string[]): string {
   const lines = [
     '# Fault matrix',
     '',
-    `Run ${new Date().toISOString()}: ${outcomes.filter((o) => o.ok).length} of ${outcomes.length} runs as expected.`,
+    `Run ${new Date().toISOString()}: ${outcomes.filter((o) => o.ok).length} of ${outcomes.length} as expected, in ${runs} runs (${minutes} min).`,
+    ...notes.map((n) => `Note: ${n}.`),
     '',
     '| fault | induced by | real AsterDrive | must fail | failed | result | time |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const o of outcomes) {
     lines.push(
-      `| ${o.fault} | ${o.induction} | ${o.real ? 'yes' : 'stand-in only'} | ${o.expected.join(', ') || '(none)'} | ${o.seen.join(', ') || '(none)'} | ${o.ok ? '✅ as expected' : `❌ ${o.problem}`} | ${o.seconds}s |`,
+      `| ${o.fault} | ${o.induction} | ${o.real ? 'yes' : 'stand-in only'} | ${o.expected.join(', ') || '(none)'} | ${o.seen.join(', ') || '(none)'} | ${o.ok ? '✅ as expected' : `❌ ${o.problem}`} | ${o.seconds}s${o.sharedRun ? ` (${o.sharedRun})` : ''} |`,
     );
   }
   return `${lines.join('\n')}\n`;
 }
 
 async function main(): Promise<void> {
+  const started = Date.now();
   const args = process.argv.slice(2);
   const names = args.filter((a) => !a.startsWith('--'));
   const selected = names.length ? FAULTS.filter((f) => names.includes(f.name)) : FAULTS;
@@ -157,19 +315,25 @@ async function main(): Promise<void> {
     throw new Error(`unknown fault(s): ${names.filter((n) => !FAULTS.some((f) => f.name === n)).join(', ')}`);
   const parallel = Number(process.env.ASTER_FAULT_PARALLEL ?? Math.max(1, Math.min(2, os.cpus().length)));
   mkdirSync(OUT, { recursive: true });
-  console.log(`Fault matrix: ${selected.length} fault(s), ${parallel} at a time`);
-  const jobs: { fault?: Fault; items: string[]; binary?: string }[] = selected.map((f) => ({ fault: f, items: f.runs }));
-  if (!args.includes('--no-clean') && names.length === 0) jobs.unshift({ items: [...new Set(FAULTS.flatMap((f) => f.runs))] });
+  const { jobs, notes } = plan(selected);
+  if (!args.includes('--no-clean') && names.length === 0) jobs.unshift({ faults: [], items: [...new Set(FAULTS.flatMap((f) => f.runs))] });
   // With a real binary, every fault that a real AsterDrive can have runs against it too.
   const binary = process.env.ASTER_DRIVE_BIN;
   if (binary) {
     console.log(`Also against the real AsterDrive ${binary}: ${selected.filter(realAsterDrive).length} fault(s)`);
-    jobs.push(...selected.filter(realAsterDrive).map((f) => ({ fault: f, items: f.runs, binary })));
+    for (const j of plan(selected.filter(realAsterDrive)).jobs) jobs.push({ ...j, binary });
   }
-  const outcomes = await pool(jobs, parallel, (j) => runFault(j.fault, j.items, j.binary));
-  const md = matrix(outcomes);
-  writeFileSync(path.join(ROOT, 'reports', 'fault-matrix.md'), md);
-  writeFileSync(path.join(ROOT, 'reports', 'fault-matrix.json'), `${JSON.stringify(outcomes, null, 2)}\n`);
+  // The biggest runs first, so that no long run starts alone at the end.
+  const weight = (j: Job) => (j.faults.length === 0 ? Number.POSITIVE_INFINITY : j.items.length);
+  jobs.sort((a, b) => weight(b) - weight(a));
+  console.log(`Fault matrix: ${selected.length} fault(s) in ${jobs.length} run(s), ${parallel} at a time${notes.map((n) => `\n  note: ${n}`).join('')}`);
+  const outcomes = (await pool(jobs, parallel, runJob)).flat();
+  const order = new Map(FAULTS.map((f, i) => [f.name, i]));
+  const rank = (o: Outcome) => (order.get(o.fault.replace(/@asterdrive$/, '')) ?? -1) + (o.fault.endsWith('@asterdrive') ? FAULTS.length : 0);
+  outcomes.sort((a, b) => rank(a) - rank(b));
+  const md = matrix(outcomes, jobs.length, ((Date.now() - started) / 60000).toFixed(1), notes);
+  writeFileSync(path.join(REPORTS, 'fault-matrix.md'), md);
+  writeFileSync(path.join(REPORTS, 'fault-matrix.json'), `${JSON.stringify(outcomes, null, 2)}\n`);
   console.log(`\n${md}`);
   const failed = outcomes.filter((o) => !o.ok).length;
   console.log(`${outcomes.length - failed} passed, ${failed} failed`);
