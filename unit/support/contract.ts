@@ -265,7 +265,7 @@ export const PAGE_OBJECT_ANCHORS: Record<ScreenName, string[]> = {
   'upload-menu': ['menuitem "Upload File"'],
   'upload-activity': [],
   'row-menu': ['menuitem "Share"', 'menuitem "Delete"'],
-  'preview-dialog': ['dialog "{image}"', 'img "{image}"', 'button "Close"'],
+  'preview-dialog': ['heading "{image}"', 'img "{image}"', 'button "Close"'],
   'share-dialog': ['dialog "Share \\"{file}\\""', 'textbox "Password (optional)"', 'button "Create link"'],
   'share-dialog-created': ['button "Done"'],
   'share-page': ['heading "{shared}"', 'button "Download"'],
@@ -351,7 +351,8 @@ export async function captureScreens(browser: Browser, data: ScreenData): Promis
   await snap(screens, 'preview-dialog', data, async () => {
     await page.goto(`${baseURL}/folder/${data.folder.id}`);
     await row(data.image).getByTitle(data.image, { exact: true }).click({ timeout: WAIT });
-    const dialog = page.getByRole('dialog', { name: data.image });
+    // Named by its level-2 heading, not an accessible name (the real panel gives it none).
+    const dialog = page.getByRole('dialog').filter({ has: page.getByRole('heading', { level: 2, name: data.image, exact: true }) });
     await dialog.waitFor({ timeout: WAIT });
     await dialog.getByRole('img', { name: data.image }).waitFor({ timeout: WAIT }).catch(() => undefined);
     return dialog;
@@ -438,10 +439,13 @@ export function normaliseAria(yaml: string, volatile: [string, string][]): strin
       // Continuation of a multi-line text: dropped (long texts are no interface fact).
       continue;
     }
-    const [, indent, rest] = m;
+    const [, indent, quoted] = m;
+    // A key YAML had to quote (`- 'row "a {{b}}"':`) is read as the plain key it stands for.
+    const q = quoted.match(/^'((?:[^']|'')*)'(:.*)?$/);
+    const rest = q ? `${q[1].replace(/''/g, "'")}${q[2] ?? ''}` : quoted;
     const prop = rest.match(/^\/([a-z]+): (.*)$/);
     if (prop) {
-      const v = prop[1] === 'url' ? prop[2].replace(/\/\d+/g, '/{id}') : unquote(prop[2]);
+      const v = prop[1] === 'url' ? unquote(prop[2]).replace(/\/\d+/g, '/{id}') : unquote(prop[2]);
       out.push(`${indent}- /${prop[1]}: ${JSON.stringify(normaliseText(v, volatile))}`);
       continue;
     }
