@@ -3,7 +3,7 @@
  * checklist items that must turn FAIL. `npm run faults` runs them; a unit test refuses a checked
  * item that no fault proves.
  */
-import { chownSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AsterClient } from '../helpers/api/aster.js';
@@ -63,8 +63,24 @@ export const FAULTS: Fault[] = [
     induction: 'start-option',
     targetEnv: { STANDIN_FAULTS: 'missing-objects' },
     // With one worker the api checks run in file order: the s10 downloads fail before s11 reads the signals.
-    runs: ['10.5', '10.6', '10.8', '10.10', '11.1', '11.2'],
-    fails: ['10.5', '10.6', '10.8', '10.10', '11.1', '11.2'],
+    runs: ['10.5', '10.6', '10.8', '10.10', '11.1'],
+    fails: ['10.5', '10.6', '10.8', '10.10', '11.1'],
+    serial: true,
+  },
+  {
+    name: 'uploads-dir-unwritable',
+    description:
+      "the default local policy's directory cannot be written (a read-only or wrongly mounted volume: here a file where data/uploads should be), so every upload to that backend fails",
+    induction: 'data-dir',
+    afterProvision: async (_admin, state) => {
+      if (!state.managed) throw new Error('uploads-dir-unwritable needs a managed target');
+      const dir = path.join(state.managed.workdir, 'data', 'uploads');
+      rmSync(dir, { recursive: true, force: true });
+      writeFileSync(dir, 'not a directory\n');
+    },
+    // One worker: the uploads of 10.5 fail before 11.2 reads the signals.
+    runs: ['10.5', '11.2'],
+    fails: ['10.5', '11.2'],
     serial: true,
   },
   {
