@@ -1,0 +1,271 @@
+/**
+ * `npm run bench`: performance figures measured side by side in one run, on the stand-in and, when
+ * ASTER_DRIVE_BIN names one, on a real AsterDrive binary. Writes reports/bench.md and
+ * reports/bench.json (ASTER_BENCH_OUT: another directory).
+ *
+ * - Transfers (helpers/bench/transfer.ts, one process per target, behind the managed nginx entry):
+ *   the suite's chunked upload of 64 MiB and 512 MiB vs curl (same protocol on one connection, and
+ *   one multipart request), the suite's streamed, hashed download vs curl's (to /dev/null, and
+ *   through sha256sum), the test process's peak RSS per size. Goals: at least 0.8x curl's
+ *   throughput; under 50 MiB more peak RSS for 512 MiB than for 64 MiB.
+ * - The whole launch run with 1 and with 2 workers (helpers/bench/timing-reporter.ts): speed-up
+ *   (goal: at least 1.6x) and the share of wall time in setup and sign-ins (goal: at most 10%).
+ *
+ *   npm run bench                          everything (the suite runs take a few minutes each)
+ *   npm run bench -- --no-suite            transfers only
+ *   npm run bench -- --no-transfer         suite runs only
+ *   ASTER_BENCH_SIZES=64,512 ASTER_BENCH_ROUNDS=2   sizes (MiB) and rounds per size
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Timing } from '../helpers/bench/timing-reporter.js';
+import type { SizeResult, TransferResult, TransferRound } from '../helpers/bench/transfer.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const OUT = path.resolve(process.env.ASTER_BENCH_OUT || path.join(ROOT, 'reports'));
+const WORK = path.join(OUT, 'bench');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const PLAYWRIGHT = path.join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
+
+/** What `npm test` gives the suite run (scripts/project-tests.mjs): the operator's plan, AsterDrive's defaults. */
+const OPERATOR_PLAN: Record<string, string> = {
+  ASTER_EXPECT_ACCESS_TTL_S: '900',
+  ASTER_EXPECT_REFRESH_TTL_S: '604800',
+  ASTER_EXPECT_MAX_FILE_MB: '0',
+  ASTER_EXPECT_CHUNK_MB: '5',
+  ASTER_EXPECT_USER_QUOTA_MB: '0',
+  ASTER_EXPECT_TEAM_QUOTA_MB: '0',
+  ASTER_EXPECT_ACTIVATION_LINK_TTL_S: '86400',
+  ASTER_EXPECT_RESET_LINK_TTL_S: '3600',
+  ASTER_EXPECT_EMAIL_CHANGE_LINK_TTL_S: '86400',
+  ASTER_EXPECT_RESEND_COOLDOWN_S: '60',
+  ASTER_EXPECT_RESET_COOLDOWN_S: '60',
+  ASTER_EXPECT_AUDIT_RETENTION_DAYS: '90',
+};
+
+interface Target {
+  key: string;
+  label: string;
+  binary?: string;
+}
+
+interface SuiteRun {
+  workers: number;
+  wallS: number;
+  exit: number;
+  tests: number;
+  failed: number;
+  /** From start to the end of the gate: global setup (target, entry, services), provisioning, the gate. */
+  setupS: number;
+  /** Sign-in fixture setups, summed over workers, and divided by the workers (wall time). */
+  signInSumS: number;
+  signInS: number;
+  signIns: number;
+  /** The teardown project (sweep) and global teardown, to the exit. */
+  teardownS: number;
+  log: string;
+}
+
+interface TargetResult {
+  target: Target;
+  transfer?: TransferResult;
+  transferError?: string;
+  suite: SuiteRun[];
+  suiteError?: string;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, log: string): Promise<{ code: number; seconds: number; started: number; ended: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d) => {
+      text += d;
+    });
+    child.stderr.on('data', (d) => {
+      text += d;
+    });
+    child.on('close', (code) => {
+      writeFileSync(log, text);
+      const ended = Date.now();
+      resolve({ code: code ?? 1, seconds: (ended - started) / 1000, started, ended });
+    });
+  });
+}
+
+function baseEnv(target: Target): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ASTER_DRIVE_BIN: target.binary ?? '', NODE_NO_WARNINGS: '1' };
+  for (const [k, v] of Object.entries(OPERATOR_PLAN)) env[k] ??= v;
+  delete env.ASTER_BENCH_OUT;
+  delete env.ASTER_BASE_URL;
+  return env;
+}
+
+async function transfer(target: Target): Promise<TransferResult> {
+  const out = path.join(WORK, `transfer-${target.key}.json`);
+  rmSync(out, { force: true });
+  const log = path.join(WORK, `transfer-${target.key}.log`);
+  const r = await run(process.execPath, ['--expose-gc', TSX, path.join(ROOT, 'helpers', 'bench', 'transfer.ts'), out], baseEnv(target), log);
+  if (r.code !== 0 || !existsSync(out)) throw new Error(`the transfer bench failed (exit ${r.code}); see ${path.relative(ROOT, log)}`);
+  return JSON.parse(readFileSync(out, 'utf8')) as TransferResult;
+}
+
+async function suiteRun(target: Target, workers: number): Promise<SuiteRun> {
+  const name = `suite-${target.key}-w${workers}`;
+  const dir = path.join(WORK, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const timingFile = path.join(dir, 'timing.json');
+  const log = path.join(dir, 'run.log');
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv(target),
+    ASTER_REPORTS_DIR: dir,
+    PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(dir, 'html'),
+    ASTER_JSON_REPORT: '',
+    ASTER_BENCH_TIMING: timingFile,
+  };
+  const args = [
+    PLAYWRIGHT,
+    'test',
+    '--workers',
+    String(workers),
+    '--output',
+    path.join(dir, 'test-results'),
+    // The configuration's reporters but html and junit (their cost is the same either way), plus the timing.
+    '--reporter=dot,./reporter/launch-reporter.ts,./helpers/bench/timing-reporter.ts',
+  ];
+  const r = await run(process.execPath, args, env, log);
+  if (!existsSync(timingFile)) throw new Error(`the suite run with ${workers} worker(s) wrote no timing (exit ${r.code}); see ${path.relative(ROOT, log)}`);
+  const t = JSON.parse(readFileSync(timingFile, 'utf8')) as Timing;
+  const setupEnds = t.tests.filter((x) => x.project === 'setup' || x.project === 'checks').map((x) => x.end);
+  const teardownStarts = t.tests.filter((x) => x.project === 'teardown').map((x) => x.start);
+  const signInSum = t.signIns.reduce((a, s) => a + s.ms, 0) / 1000;
+  return {
+    workers,
+    wallS: r.seconds,
+    exit: r.code,
+    tests: t.tests.length,
+    failed: t.tests.filter((x) => x.status === 'failed' || x.status === 'timedOut').length,
+    setupS: setupEnds.length ? (Math.max(...setupEnds) - r.started) / 1000 : Number.NaN,
+    signInSumS: signInSum,
+    signInS: signInSum / workers,
+    signIns: t.signIns.length,
+    teardownS: teardownStarts.length ? (r.ended - Math.min(...teardownStarts)) / 1000 : Number.NaN,
+    log: path.relative(ROOT, log),
+  };
+}
+
+const best = (rounds: TransferRound[], k: keyof TransferRound) => Math.min(...rounds.map((r) => r[k]));
+const mibps = (mib: number, s: number) => mib / s;
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
+const mark = (ok: boolean) => (ok ? '✅' : '❌');
+
+function transferRows(s: SizeResult): string[] {
+  const up = best(s.rounds, 'suiteUploadS');
+  const upCurl = best(s.rounds, 'curlChunkedUploadS');
+  const upSingle = best(s.rounds, 'curlSingleUploadS');
+  const down = best(s.rounds, 'suiteDownloadS');
+  const downCurl = best(s.rounds, 'curlDownloadS');
+  const downCurlHash = best(s.rounds, 'curlDownloadHashS');
+  return [
+    `| ${s.mib} MiB upload (chunked, ${s.chunks} × ${s.chunkMiB} MiB) | ${f1(mibps(s.mib, up))} MiB/s | ${f1(mibps(s.mib, upCurl))} MiB/s (same chunks on one connection); one multipart request: ${f1(mibps(s.mib, upSingle))} MiB/s | **${f2(upCurl / up)}x** (vs one request: ${f2(upSingle / up)}x) | ${mark(upCurl / up >= 0.8)} ≥ 0.8x |`,
+    `| ${s.mib} MiB download, streamed + SHA-256 | ${f1(mibps(s.mib, down))} MiB/s | ${f1(mibps(s.mib, downCurl))} MiB/s to /dev/null; ${f1(mibps(s.mib, downCurlHash))} MiB/s through sha256sum | **${f2(downCurl / down)}x** (vs curl + sha256sum: ${f2(downCurlHash / down)}x) | ${mark(downCurl / down >= 0.8)} ≥ 0.8x |`,
+  ];
+}
+
+function markdown(results: TargetResult[], notes: string[], load: string): string {
+  const lines = [
+    '# Performance: the suite against the transport limit',
+    '',
+    `Measured ${new Date().toISOString()} by \`npm run bench\` on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), Node ${process.version}; load average before the run: ${load}.`,
+    'Each ratio compares figures taken side by side in the same run (interleaved rounds, best round of each), through the same managed nginx entry (TLS) to the same target.',
+    '',
+  ];
+  for (const r of results) {
+    lines.push(`## ${r.target.label}`, '');
+    if (r.transfer) {
+      lines.push(`Entry: ${r.transfer.entry}. Rounds per size: ${r.transfer.sizes[0]?.rounds.length ?? 0}.`, '');
+      lines.push('| transfer | the suite | curl | suite / curl throughput | goal |', '| --- | --- | --- | --- | --- |');
+      for (const s of r.transfer.sizes) lines.push(...transferRows(s));
+      const sizes = r.transfer.sizes;
+      if (sizes.length >= 2) {
+        const [small, large] = [sizes[0], sizes.at(-1) as SizeResult];
+        const growth = large.peakRssMiB - small.peakRssMiB;
+        lines.push(
+          '',
+          `Peak RSS of the test process: ${sizes.map((s) => `${s.mib} MiB: ${f1(s.peakRssMiB)} MiB (${f1(s.peakRssMiB - s.baselineRssMiB)} MiB over its baseline)`).join('; ')}. ` +
+            `${large.mib} MiB vs ${small.mib} MiB: **${f1(growth)} MiB** more ${mark(growth < 50)} (goal: under 50 MB).`,
+        );
+      }
+    } else lines.push(`Transfers: not measured${r.transferError ? ` (${r.transferError})` : ''}.`);
+    lines.push('');
+    if (r.suite.length) {
+      lines.push('| whole launch run | wall | tests (failed) | exit | setup (global setup, provisioning, gate) | sign-ins (worker time / workers) | teardown (sweep) |', '| --- | --- | --- | --- | --- | --- | --- |');
+      for (const s of r.suite)
+        lines.push(
+          `| ${s.workers} worker${s.workers > 1 ? 's' : ''} | ${f1(s.wallS)} s | ${s.tests} (${s.failed}) | ${s.exit} | ${f1(s.setupS)} s (${f1((100 * s.setupS) / s.wallS)}%) | ${f1(s.signInS)} s for ${s.signIns} sign-ins (${f1((100 * s.signInS) / s.wallS)}%) | ${f1(s.teardownS)} s (${f1((100 * s.teardownS) / s.wallS)}%) |`,
+        );
+      const one = r.suite.find((s) => s.workers === 1);
+      const two = r.suite.find((s) => s.workers === 2);
+      if (one && two) {
+        const speedup = one.wallS / two.wallS;
+        const share = (two.setupS + two.signInS) / two.wallS;
+        lines.push(
+          '',
+          `2 workers vs 1: **${f2(speedup)}x** faster ${mark(speedup >= 1.6)} (goal: at least 1.6x). Setup and sign-ins with 2 workers: **${f1(100 * share)}%** of wall time ${mark(share <= 0.1)} (goal: at most 10%).`,
+        );
+      }
+    } else lines.push(`Whole launch run: not measured${r.suiteError ? ` (${r.suiteError})` : ''}.`);
+    lines.push('');
+  }
+  if (notes.length) lines.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  mkdirSync(WORK, { recursive: true });
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+  const targets: Target[] = [{ key: 'standin', label: 'Stand-in (standin/, managed)' }];
+  const notes: string[] = [];
+  const bin = process.env.ASTER_DRIVE_BIN;
+  if (bin && existsSync(bin)) targets.push({ key: 'asterdrive', label: `AsterDrive binary ${bin} (managed)`, binary: bin });
+  else notes.push(bin ? `ASTER_DRIVE_BIN=${bin} does not exist: the stand-in only.` : 'No ASTER_DRIVE_BIN: the stand-in only.');
+  const results: TargetResult[] = targets.map((target) => ({ target, suite: [] }));
+  if (!args.includes('--no-transfer'))
+    for (const r of results) {
+      console.log(`[bench] transfers on ${r.target.label}`);
+      r.transfer = await transfer(r.target).catch((e: Error) => {
+        r.transferError = e.message;
+        return undefined;
+      });
+    }
+  if (!args.includes('--no-suite'))
+    for (const r of results)
+      try {
+        // 1 worker, 2 workers, side by side (each a fresh managed target).
+        for (const w of [1, 2]) {
+          console.log(`[bench] whole launch run with ${w} worker(s) on ${r.target.label}`);
+          r.suite.push(await suiteRun(r.target, w));
+        }
+      } catch (e) {
+        r.suiteError = (e as Error).message;
+      }
+  const md = markdown(results, notes, load);
+  writeFileSync(path.join(OUT, 'bench.md'), md);
+  writeFileSync(path.join(OUT, 'bench.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), load, results }, null, 2)}\n`);
+  console.log(md);
+  const broken = results.some((r) => r.transferError || r.suiteError);
+  process.exit(broken ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});
