@@ -206,7 +206,7 @@ export function cookieFacts(res: Response): CookieFact[] {
         else if (k === 'domain') attributes[k] = 'set';
         else attributes[k] = v === 'true' ? 'true' : 'set';
       }
-      return { name: keyTemplate(name), attributes };
+      return { name: keyTemplate(name), attributes: Object.fromEntries(Object.entries(attributes).sort()) };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }

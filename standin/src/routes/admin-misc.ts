@@ -52,10 +52,18 @@ export function lockView(ctx: Ctx, l: LockRec): Record<string, unknown> {
   };
 }
 
+/** The audit log's user: id, username and profile, no email (recorded contract, AsterDrive 0.5.0). */
+function auditUser(u: Parameters<typeof userSummary>[0]): Record<string, unknown> | null {
+  const s = userSummary(u);
+  if (!s) return null;
+  const { email: _email, ...rest } = s;
+  return rest;
+}
+
 function auditView(ctx: Ctx, a: AuditRec): Record<string, unknown> {
   return {
     id: a.id,
-    user: userSummary(ctx.store.state.users.find((u) => u.id === a.userId)),
+    user: auditUser(ctx.store.state.users.find((u) => u.id === a.userId)),
     action: a.action,
     entity_type: a.entityType,
     entity_id: a.entityId,

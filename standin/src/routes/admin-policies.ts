@@ -56,7 +56,7 @@ export function policyView(p: PolicyRec): Record<string, unknown> {
     name: p.name,
     connector_id: p.connector_id,
     connector_config: p.connector_config,
-    behavior: p.behavior,
+    behavior: { storage_native_media_metadata_enabled: false, storage_native_thumbnail_enabled: false, ...p.behavior },
     max_file_size: p.max_file_size,
     allowed_types: p.allowed_types,
     is_default: p.is_default,
@@ -66,8 +66,13 @@ export function policyView(p: PolicyRec): Record<string, unknown> {
   };
 }
 
-export function groupView(g: PolicyGroupRec): Record<string, unknown> {
-  return { ...g, description: g.description, items: g.items.map((i) => ({ ...i })) };
+/** Each item names its policy (id, name, connector), as upstream's group view (recorded contract, AsterDrive 0.5.0). */
+export function groupView(g: PolicyGroupRec, policies: PolicyRec[]): Record<string, unknown> {
+  const policy = (id: number) => {
+    const p = policies.find((x) => x.id === id);
+    return p ? { id: p.id, name: p.name, connector_id: p.connector_id } : null;
+  };
+  return { ...g, description: g.description, items: g.items.map((i) => ({ ...i, policy: policy(i.policy_id) })) };
 }
 
 export function adminPolicyRoutes(ctx: Ctx): Router {
@@ -257,7 +262,7 @@ export function adminPolicyRoutes(ctx: Ctx): Router {
   }
 
   r.get('/admin/policy-groups', admin, async (req, res) => {
-    ok(res, page(store.s.policyGroups.map(groupView), qint(q(req, 'limit'), 50, 100), qint(q(req, 'offset'), 0)));
+    ok(res, page(store.s.policyGroups.map((g) => groupView(g, store.s.policies)), qint(q(req, 'limit'), 50, 100), qint(q(req, 'offset'), 0)));
   });
 
   r.post('/admin/policy-groups', admin, async (req, res) => {
@@ -280,10 +285,10 @@ export function adminPolicyRoutes(ctx: Ctx): Router {
     if (bool(body, 'is_default')) for (const x of store.state.policyGroups) x.is_default = x.id === g.id;
     audit(ctx, { req, userId: user.id, action: 'admin_create_policy_group', entityType: 'policy_group', entityId: g.id, entityName: g.name });
     store.commit();
-    ok(res, groupView(g), 201);
+    ok(res, groupView(g, store.s.policies), 201);
   });
 
-  r.get('/admin/policy-groups/:id', admin, async (req, res) => ok(res, groupView(group(parseId(req.params.id as string)))));
+  r.get('/admin/policy-groups/:id', admin, async (req, res) => ok(res, groupView(group(parseId(req.params.id as string)), store.s.policies)));
 
   r.patch('/admin/policy-groups/:id', admin, async (req, res) => {
     const { user } = authOf(req);
@@ -299,7 +304,7 @@ export function adminPolicyRoutes(ctx: Ctx): Router {
     g.updated_at = now();
     audit(ctx, { req, userId: user.id, action: 'admin_update_policy_group', entityType: 'policy_group', entityId: g.id, entityName: g.name });
     store.commit();
-    ok(res, groupView(g));
+    ok(res, groupView(g, store.s.policies));
   });
 
   r.delete('/admin/policy-groups/:id', admin, async (req, res) => {

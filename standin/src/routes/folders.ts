@@ -113,7 +113,9 @@ export function folderRoutes(ctx: Ctx): Router {
     const f = createFolder(ctx, user, body.name as string, parentId);
     audit(ctx, { req, userId: user.id, action: 'folder_create', entityType: 'folder', entityId: f.id, entityName: f.name });
     store.commit();
-    ok(res, folderInfo(ctx, f), 201);
+    // The created folder carries no storage_used (recorded contract, AsterDrive 0.5.0).
+    const { storage_used: _used, ...info } = folderInfo(ctx, f);
+    ok(res, info, 201);
   });
 
   r.get('/folders/:id', auth, async (req, res) => {

@@ -9,6 +9,7 @@ import { authOf, requireAuth } from '../auth/session.js';
 import { audit } from '../services/audit.js';
 import { getFile, getFolder, userById } from '../services/files.js';
 import { page, q } from './util.js';
+import { profileView } from '../services/users.js';
 
 export function shareExpired(s: ShareRec): boolean {
   return s.expiresAt !== null && Date.parse(s.expiresAt) <= Date.now();
@@ -19,7 +20,7 @@ export function shareInfo(ctx: Ctx, s: ShareRec): Record<string, unknown> {
   return {
     id: s.id,
     token: s.token,
-    user: u ? { id: u.id, username: u.username, profile: { display_name: u.displayName, avatar: null } } : null,
+    user: u ? { id: u.id, username: u.username, profile: profileView(u) } : null,
     team_id: null,
     target: { type: s.targetType, id: s.targetId },
     expires_at: s.expiresAt,

@@ -89,15 +89,20 @@ export function userInfo(ctx: Ctx, u: UserRec): Record<string, unknown> {
     policy_group_id: u.policyGroupId,
     storage_used: storageUsed(ctx, u.id),
     storage_quota: u.storageQuota,
-    profile: { display_name: u.displayName, avatar: null },
+    profile: profileView(u),
     created_at: u.createdAt,
     updated_at: u.updatedAt,
   };
 }
 
+/** A user's public profile; the avatar is an object even without a picture (recorded contract, AsterDrive 0.5.0). */
+export function profileView(u: UserRec): Record<string, unknown> {
+  return { display_name: u.displayName, avatar: { source: 'none', url_512: null, url_1024: null, version: 0 } };
+}
+
 export function userSummary(u: UserRec | undefined): Record<string, unknown> | null {
   if (!u) return null;
-  return { id: u.id, username: u.username, email: u.email, profile: { display_name: u.displayName, avatar: null } };
+  return { id: u.id, username: u.username, email: u.email, profile: profileView(u) };
 }
 
 export function hashToken(t: string): string {
