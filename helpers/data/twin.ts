@@ -5,7 +5,7 @@
  * (first admin, a default local storage policy under ./data/uploads). The run's own target keeps
  * serving the other checks.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AsterClient, type Credentials } from '../api/aster.js';
@@ -13,7 +13,7 @@ import { Http } from '../api/http.js';
 import * as S from '../api/schemas.js';
 import { registerSecret } from '../secrets.js';
 import { type ManagedTarget, removeWorkdir, startManagedTarget } from '../target/managed.js';
-import { generatedPassword, localPolicy } from '../target/provision.js';
+import { createPolicyDir, generatedPassword, localPolicy } from '../target/provision.js';
 import { restartManaged } from '../target/restart.js';
 
 export class Twin {
@@ -49,6 +49,7 @@ export class Twin {
       });
       const admin = await twin.signIn();
       await admin.call('POST', '/api/v1/admin/policies', S.StoragePolicy, { json: localPolicy('Launch suite local storage', './data/uploads', true) });
+      createPolicyDir(target.workdir);
     } catch (e) {
       await twin.dispose();
       throw e;
@@ -70,16 +71,18 @@ export class Twin {
   /**
    * Recreates the server the way `docker compose up --force-recreate` does: the process and its
    * working directory (the container and its writable layer) are thrown away, and a new one starts
-   * from a fresh directory that holds only the old data/ (the volume).
+   * at the same path holding only the old data/ (the volume, mounted where it was: AsterDrive keeps
+   * absolute storage paths, so a volume must come back at the same place).
    */
   async recreate(): Promise<void> {
-    const old = this.target.workdir;
+    const workdir = this.target.workdir;
     await this.target.stop();
-    const fresh = mkdtempSync(path.join(os.tmpdir(), 'aster-recreated-'));
-    this.dirs.push(fresh);
-    cpSync(path.join(old, 'data'), path.join(fresh, 'data'), { recursive: true, preserveTimestamps: true });
-    removeWorkdir(old);
-    this.target = await startManagedTarget({ binary: this.binary, workdir: fresh });
+    const removed = `${workdir}.removed`;
+    renameSync(workdir, removed);
+    mkdirSync(workdir);
+    cpSync(path.join(removed, 'data'), path.join(workdir, 'data'), { recursive: true, preserveTimestamps: true });
+    removeWorkdir(removed);
+    this.target = await startManagedTarget({ binary: this.binary, workdir });
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,8 @@
  * the run needs (mail to Mailpit, the suite's WOPI discovery). Reference: core §2.7.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { activeFault } from '../../faults/active.js';
 import { AsterClient, type Credentials } from '../api/aster.js';
@@ -39,6 +41,15 @@ export function localPolicy(name: string, basePath: string, isDefault: boolean) 
 export const LOCAL_POLICY = localPolicy('Launch suite local storage', './data/uploads', true);
 
 /**
+ * Creates the local policy's directory, as an operator does with the volume: AsterDrive does not
+ * create it when the policy is made, and until something is uploaded /health/ready answers
+ * "Storage unavailable" (upstream src/api/routes/health.rs probes the default policy).
+ */
+export function createPolicyDir(workdir: string): void {
+  mkdirSync(path.join(workdir, 'data', 'uploads'), { recursive: true });
+}
+
+/**
  * The two steps every fresh AsterDrive needs (core gotcha 3): the first admin through setup, then a
  * default local storage policy. Returns the signed-in admin.
  */
@@ -65,6 +76,7 @@ export async function provisionManaged(state: RunState): Promise<RunState> {
   const fault = activeFault();
   if (after.setup_state === 'needs_storage' && !fault?.skipStorage) {
     await admin.call('POST', '/api/v1/admin/policies', S.StoragePolicy, { json: LOCAL_POLICY });
+    if (state.managed) createPolicyDir(state.managed.workdir);
   }
 
   const user: Credentials = state.user ?? { identifier: 'ltuser', password: generatedPassword() };
