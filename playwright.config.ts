@@ -16,6 +16,9 @@ function config() {
   }
 }
 
+// The pinned AWS SDK runs on Node 20; its notice about future releases needing Node 22 is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const cfg = config();
 
 /** A run narrowed by --grep, --project, file or line arguments, --last-failed, or a fault-matrix subset. */
