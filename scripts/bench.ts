@@ -157,7 +157,10 @@ async function suiteRun(target: Target, workers: number): Promise<SuiteRun> {
   };
 }
 
-const best = (rounds: TransferRound[], k: keyof TransferRound) => Math.min(...rounds.map((r) => r[k]));
+type Timed = Exclude<keyof TransferRound, 'cpu'>;
+const best = (rounds: TransferRound[], k: Timed) => Math.min(...rounds.map((r) => r[k]));
+/** Mean client CPU seconds over the rounds. */
+const cpu = (rounds: TransferRound[], k: keyof TransferRound['cpu']) => rounds.reduce((a, r) => a + r.cpu[k], 0) / rounds.length;
 const mibps = (mib: number, s: number) => mib / s;
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
@@ -170,9 +173,10 @@ function transferRows(s: SizeResult): string[] {
   const down = best(s.rounds, 'suiteDownloadS');
   const downCurl = best(s.rounds, 'curlDownloadS');
   const downCurlHash = best(s.rounds, 'curlDownloadHashS');
+  const r = s.rounds;
   return [
-    `| ${s.mib} MiB upload (chunked, ${s.chunks} × ${s.chunkMiB} MiB) | ${f1(mibps(s.mib, up))} MiB/s | ${f1(mibps(s.mib, upCurl))} MiB/s (same chunks on one connection); one multipart request: ${f1(mibps(s.mib, upSingle))} MiB/s | **${f2(upCurl / up)}x** (vs one request: ${f2(upSingle / up)}x) | ${mark(upCurl / up >= 0.8)} ≥ 0.8x |`,
-    `| ${s.mib} MiB download, streamed + SHA-256 | ${f1(mibps(s.mib, down))} MiB/s | ${f1(mibps(s.mib, downCurl))} MiB/s to /dev/null; ${f1(mibps(s.mib, downCurlHash))} MiB/s through sha256sum | **${f2(downCurl / down)}x** (vs curl + sha256sum: ${f2(downCurlHash / down)}x) | ${mark(downCurl / down >= 0.8)} ≥ 0.8x |`,
+    `| ${s.mib} MiB upload (chunked, ${s.chunks} × ${s.chunkMiB} MiB) | ${f1(mibps(s.mib, up))} MiB/s; client CPU ${f2(cpu(r, 'suiteUpload'))} s | ${f1(mibps(s.mib, upCurl))} MiB/s (same chunks on one connection; client CPU ${f2(cpu(r, 'curlChunkedUpload'))} s); one multipart request: ${f1(mibps(s.mib, upSingle))} MiB/s | **${f2(upCurl / up)}x** (vs one request: ${f2(upSingle / up)}x) | ${mark(upCurl / up >= 0.8)} ≥ 0.8x |`,
+    `| ${s.mib} MiB download, streamed + SHA-256 | ${f1(mibps(s.mib, down))} MiB/s; client CPU ${f2(cpu(r, 'suiteDownload'))} s | ${f1(mibps(s.mib, downCurl))} MiB/s to /dev/null (client CPU ${f2(cpu(r, 'curlDownload'))} s); ${f1(mibps(s.mib, downCurlHash))} MiB/s through sha256sum (CPU ${f2(cpu(r, 'curlDownloadHash'))} s) | **${f2(downCurl / down)}x** (vs curl + sha256sum: ${f2(downCurlHash / down)}x) | ${mark(downCurl / down >= 0.8)} ≥ 0.8x |`,
   ];
 }
 

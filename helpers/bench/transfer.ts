@@ -12,7 +12,7 @@
  * Writes its result as JSON to the file named by the last argument. Run with --expose-gc.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type AsterClient, LoginError } from '../api/aster.js';
@@ -33,6 +33,8 @@ export interface TransferRound {
   curlDownloadS: number;
   /** curl's download piped through sha256sum: the same work as the suite's download (hash included). */
   curlDownloadHashS: number;
+  /** CPU seconds on the client side: the test process for the suite, curl (and sha256sum) for curl. */
+  cpu: { suiteUpload: number; curlChunkedUpload: number; suiteDownload: number; curlDownload: number; curlDownloadHash: number };
 }
 
 export interface SizeResult {
@@ -51,9 +53,27 @@ export interface TransferResult {
   sizes: SizeResult[];
 }
 
+/** /usr/bin/time, to count the CPU seconds of curl (and of sha256sum) as process.cpuUsage counts the suite's. */
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+let cpuFile = '';
+/** CPU seconds of the curl processes since the last reset. */
+let curlCpu = 0;
+
+function readCpu(): number {
+  if (!TIME || !existsSync(cpuFile)) return Number.NaN;
+  const [u, s] = readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+  rmSync(cpuFile, { force: true });
+  return u + s;
+}
+
+function withTime(argv: string[]): [string, string[]] {
+  return TIME ? [TIME, ['-f', '%U %S', '-o', cpuFile, ...argv]] : [argv[0], argv.slice(1)];
+}
+
 function curl(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('curl', ['-sS', '--fail-with-body', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, argv] = withTime(['curl', '-sS', '--fail-with-body', ...args]);
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -63,14 +83,22 @@ function curl(args: string[]): Promise<string> {
       err += d;
     });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`curl ${args.slice(0, 3).join(' ')} …: exit ${code} ${err.trim()} ${out.slice(0, 300)}`))));
+    child.on('close', (code) => {
+      curlCpu += readCpu();
+      if (code === 0) resolve(out);
+      else reject(new Error(`curl ${args.slice(0, 3).join(' ')} …: exit ${code} ${err.trim()} ${out.slice(0, 300)}`));
+    });
   });
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ s: number; value: T }> {
+/** Wall seconds, and CPU seconds of this process (`cpu`) and of the curl processes it ran (`curlCpu`). */
+async function timed<T>(fn: () => Promise<T>): Promise<{ s: number; cpu: number; curlCpu: number; value: T }> {
+  curlCpu = 0;
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const value = await fn();
-  return { s: Number(process.hrtime.bigint() - t0) / 1e9, value };
+  const c = process.cpuUsage(c0);
+  return { s: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6, curlCpu, value };
 }
 
 /** The `{ data }` of an AsterDrive API answer. */
@@ -86,6 +114,7 @@ async function main(): Promise<void> {
   const rounds = Number(process.env.ASTER_BENCH_ROUNDS ?? 2);
   const binary = process.env.ASTER_DRIVE_BIN || undefined;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aster-bench-'));
+  cpuFile = path.join(dir, 'cpu.txt');
   const target = await startManagedTarget({ binary, env: { STANDIN_FAULTS: 'slow-auth-off' } });
   const entry = await startEntry({ upstream: target.baseURL, server: 'nginx', dir: path.join(dir, 'entry') });
   try {
@@ -121,25 +150,71 @@ async function main(): Promise<void> {
         if (down.value.sha256 !== sent) throw new Error(`hash mismatch after the suite's upload and download of ${mib} MiB`);
         const curlChunked = await timed(async () => {
           const init = data<{ upload_id: string; total_chunks: number }>(
-            await curl([...auth(), '-H', 'content-type: application/json', '--data-binary', JSON.stringify({ filename: `curl-${mib}-${r}.bin`, total_size: mib * MiB, folder_id: null }), `${base}/api/v1/files/upload/init`]),
+            await curl([
+              ...auth(),
+              '-H',
+              'content-type: application/json',
+              '--data-binary',
+              JSON.stringify({ filename: `curl-${mib}-${r}.bin`, total_size: mib * MiB, folder_id: null }),
+              `${base}/api/v1/files/upload/init`,
+            ]),
           );
           const puts: string[] = [];
           for (let n = 0; n < init.total_chunks; n++) {
             if (n > 0) puts.push('--next');
-            puts.push(...auth(), '-o', '/dev/null', '-X', 'PUT', '-H', 'content-type: application/octet-stream', '--data-binary', `@${part(n)}`, `${base}/api/v1/files/upload/${init.upload_id}/${n}`);
+            puts.push(
+              ...auth(),
+              '-o',
+              '/dev/null',
+              '-X',
+              'PUT',
+              '-H',
+              'content-type: application/octet-stream',
+              '--data-binary',
+              `@${part(n)}`,
+              `${base}/api/v1/files/upload/${init.upload_id}/${n}`,
+            );
           }
           await curl(puts);
           return data<{ id: number }>(await curl([...auth(), '-X', 'POST', `${base}/api/v1/files/upload/${init.upload_id}/complete`]));
         });
         const curlSingle = await timed(async () =>
-          data<{ id: number }>(await curl([...auth(), '-F', `file=@${file};filename=single-${mib}-${r}.bin`, `${base}/api/v1/files/upload?declared_size=${mib * MiB}`])),
+          data<{ id: number }>(
+            await curl([...auth(), '-F', `file=@${file};filename=single-${mib}-${r}.bin`, `${base}/api/v1/files/upload?declared_size=${mib * MiB}`]),
+          ),
         );
         const curlDown = await timed(() => curl([...auth(), '-o', '/dev/null', `${base}/api/v1/files/${curlChunked.value.id}/download`]));
         const curlDownHash = await timed(async () => {
-          const r = spawnSync('bash', ['-o', 'pipefail', '-c', 'curl -sS --fail "$@" | sha256sum', 'curl', ...auth(), `${base}/api/v1/files/${curlChunked.value.id}/download`], { encoding: 'utf8' });
-          if (r.status !== 0 || r.stdout.split(' ')[0] !== sent) throw new Error(`curl | sha256sum of the ${mib} MiB file: exit ${r.status}, ${r.stdout}${r.stderr}`);
+          const [cmd, argv] = withTime([
+            'bash',
+            '-o',
+            'pipefail',
+            '-c',
+            'curl -sS --fail "$@" | sha256sum',
+            'curl',
+            ...auth(),
+            `${base}/api/v1/files/${curlChunked.value.id}/download`,
+          ]);
+          const r = spawnSync(cmd, argv, { encoding: 'utf8' });
+          curlCpu += readCpu();
+          if (r.status !== 0 || r.stdout.split(' ')[0] !== sent)
+            throw new Error(`curl | sha256sum of the ${mib} MiB file: exit ${r.status}, ${r.stdout}${r.stderr}`);
         });
-        size.rounds.push({ suiteUploadS: up.s, curlChunkedUploadS: curlChunked.s, curlSingleUploadS: curlSingle.s, suiteDownloadS: down.s, curlDownloadS: curlDown.s, curlDownloadHashS: curlDownHash.s });
+        size.rounds.push({
+          suiteUploadS: up.s,
+          curlChunkedUploadS: curlChunked.s,
+          curlSingleUploadS: curlSingle.s,
+          suiteDownloadS: down.s,
+          curlDownloadS: curlDown.s,
+          curlDownloadHashS: curlDownHash.s,
+          cpu: {
+            suiteUpload: up.cpu,
+            curlChunkedUpload: curlChunked.curlCpu,
+            suiteDownload: down.cpu,
+            curlDownload: curlDown.curlCpu,
+            curlDownloadHash: curlDownHash.curlCpu,
+          },
+        });
         for (const id of [up.value.file.id, curlChunked.value.id, curlSingle.value.id]) await api.deleteFile(id);
         console.error(`[bench] ${result.target}: ${mib} MiB round ${r + 1}/${rounds}: ${JSON.stringify(size.rounds.at(-1))}`);
       }
