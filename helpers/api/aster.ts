@@ -23,7 +23,7 @@ export async function login(baseURL: string, creds: Credentials): Promise<{ toke
   const http = new Http(baseURL);
   let res: Response;
   try {
-    res = await http.raw('POST', '/api/v1/auth/login', { json: creds, timeoutMs: 15_000 });
+    res = await http.rawWithinRateLimits('POST', '/api/v1/auth/login', { json: creds, timeoutMs: 15_000 });
   } catch (e) {
     throw new LoginError(`Cannot reach ${baseURL} to sign in as "${creds.identifier}": ${(e as Error).message}`);
   }

@@ -67,9 +67,25 @@ export class Http {
     return res;
   }
 
+  /**
+   * `raw`, waiting out AsterDrive's own 429 (a production site's rate limits can refuse the suite's
+   * set-up and reads; that is no finding of theirs) as its Retry-After says, a few times. Only for
+   * bodies that can be sent again; the rate-limit checks send their probes without this client.
+   */
+  async rawWithinRateLimits(method: string, path: string, opts: RequestOptions): Promise<Response> {
+    const replayable = opts.body === undefined || typeof opts.body === 'string' || opts.body instanceof Uint8Array;
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.raw(method, path, opts);
+      if (res.status !== 429 || !replayable || attempt >= RATE_LIMIT_ATTEMPTS) return res;
+      const text = await res.text();
+      const seconds = Number(res.headers.get('retry-after')) || Number(/retry after (\d+)\s*s/i.exec(text)?.[1]) || 1;
+      await new Promise((r) => setTimeout(r, Math.min(seconds, 10) * 1000));
+    }
+  }
+
   /** Calls the API and validates the success envelope's `data` with the schema. */
   async call<T extends z.ZodType>(method: string, path: string, schema: T, opts: RequestOptions = {}): Promise<z.output<T>> {
-    const res = await this.raw(method, path, opts);
+    const res = await this.rawWithinRateLimits(method, path, opts);
     const text = await res.text();
     if (!res.ok) throw new ApiError(method, res.url || this.url(path), res.status, parseCode(text), text);
     let json: unknown;
@@ -89,6 +105,9 @@ export class Http {
     return parsed.data;
   }
 }
+
+/** How often a typed call is sent when AsterDrive answers 429 (with Retry-After waits between). */
+const RATE_LIMIT_ATTEMPTS = 6;
 
 export function parseCode(text: string): string | undefined {
   try {
