@@ -76,6 +76,7 @@ export async function renderTrash(container, _params, nav) {
               h('th', { scope: 'col' }, 'Original location'),
               h('th', { scope: 'col' }, 'Expires'),
               h('th', { scope: 'col', class: 'col-size' }, 'Size'),
+              h('th', { class: 'col-more' }),
             ),
           ),
           tbody,
@@ -86,6 +87,16 @@ export async function renderTrash(container, _params, nav) {
   };
 
   const row = (it) => {
+    // The row menu, as on the real panel: a `More actions` button in the last cell, and the context menu.
+    const menuItems = () => [
+      { label: 'Restore', onSelect: () => restore([it]) },
+      { label: 'Permanently Delete', danger: true, onSelect: () => purge([it]) },
+    ];
+    const more = h('button', { type: 'button', class: 'icon-btn row-more', 'aria-label': 'More actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false' }, icon('more'));
+    more.addEventListener('click', (e) => {
+      e.stopPropagation();
+      openMenu({ items: menuItems(), anchor: more });
+    });
     const k = key(it);
     const check = h('button', { type: 'button', class: 'row-check', 'aria-pressed': String(selected.has(k)), tabindex: '-1' });
     const tr = h(
@@ -100,6 +111,7 @@ export async function renderTrash(container, _params, nav) {
       h('td', { class: 'muted' }, originalLocation(it.original_path, it.name)),
       h('td', { class: 'muted' }, h('span', { title: fmtDate(it.expires_at) }, fmtRelative(it.expires_at))),
       h('td', { class: 'col-size muted' }, it.kind === 'file' ? fmtSize(it.size) : '—'),
+      h('td', { class: 'col-more' }, more),
     );
     const toggle = () => {
       if (selected.has(k)) selected.delete(k);
@@ -122,10 +134,7 @@ export async function renderTrash(container, _params, nav) {
       openMenu({
         x: e.clientX,
         y: e.clientY,
-        items: [
-          { label: 'Restore', onSelect: () => restore([it]) },
-          { label: 'Permanently Delete', danger: true, onSelect: () => purge([it]) },
-        ],
+        items: menuItems(),
       });
     });
     return tr;
