@@ -98,3 +98,14 @@ test('the older snapshot format (key -> value) still reads', () => {
   const [c] = judgeSettings(legacy, { site_name: { value: 'Other', updated_by: null, updated_at: T1 } }, people);
   expect(c).toMatchObject({ actor: 'server', fails: false });
 });
+
+test('a JSON setting written again with the same content in another key order or layout is no change', () => {
+  const reordered = after({
+    media_processing_registry_json: { value: '{\n  "processors": []\n}', updated_by: null, updated_at: T0 },
+  });
+  expect(judgeSettings(before, reordered, people)).toEqual([]);
+  const changed = after({
+    media_processing_registry_json: { value: '{"processors":[{"kind":"vips_cli"}]}', updated_by: null, updated_at: T0 },
+  });
+  expect(judgeSettings(before, changed, people).map((c) => c.key)).toEqual(['media_processing_registry_json']);
+});

@@ -81,13 +81,34 @@ const time = (s?: string) => (s ? Date.parse(s) : Number.NaN);
  * Every setting whose value differs between the snapshot and now, attributed; `fails` is true for
  * a change the suite made and for one that cannot be attributed.
  */
+/** JSON with object keys in sorted order, so that a re-serialisation is no change. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+/**
+ * Equal values, also when a JSON-text setting (e.g. media_processing_registry_json) was written
+ * again by the server with the same content in another key order or layout.
+ */
+export function sameValue(before: unknown, after: unknown): boolean {
+  if (JSON.stringify(before) === JSON.stringify(after)) return true;
+  if (typeof before !== 'string' || typeof after !== 'string') return false;
+  try {
+    return JSON.stringify(canonical(JSON.parse(before))) === JSON.stringify(canonical(JSON.parse(after)));
+  } catch {
+    return false;
+  }
+}
+
 export function judgeSettings(before: SettingsSnapshot, after: Record<string, SettingRecord>, people: People): SettingChange[] {
   const out: SettingChange[] = [];
   const keys = [...new Set([...Object.keys(before.entries), ...Object.keys(after)])].sort();
   for (const key of keys) {
     const b = before.entries[key];
     const a = after[key];
-    if (b && a && JSON.stringify(b.value) === JSON.stringify(a.value)) continue;
+    if (b && a && sameValue(b.value, a.value)) continue;
     const change = { key, old: shown(key, b), new: shown(key, a), when: a?.updated_at };
     if (!a) {
       out.push({ ...change, actor: 'unknown', who: 'nobody recorded (the key was removed, and a removal names no one)', fails: true });
