@@ -109,6 +109,7 @@ export const FAULTS: Fault[] = [
     runs: ['6.5', '6.6', '6.7', '6.8', '6.9', '6.10', '10.10'],
     // 6.8: the Office server cannot load the file (CheckFileInfo refused), so its editor shows an error.
     fails: ['6.5', '6.8', '6.9', '6.10', '10.10'],
+    share: 'independent-a',
   },
   {
     name: 'tasks-failing',
@@ -220,6 +221,7 @@ export const FAULTS: Fault[] = [
     },
     runs: ['4.4'],
     fails: ['4.4'],
+    share: 'independent-d',
   },
   {
     name: 'unexpected-default-group',
@@ -347,6 +349,7 @@ export const FAULTS: Fault[] = [
     proxy: ['block-webdav-methods'],
     runs: ['2.6', '6.1', '6.2', '6.3', '6.4'],
     fails: ['2.6', '6.2', '6.3', '6.4'],
+    share: 'independent-a',
   },
   {
     name: 'webdav-prefix-unplanned',
@@ -374,6 +377,7 @@ export const FAULTS: Fault[] = [
       editWopiApps(admin, (app) => ({ ...app, config: { ...(app.config as Record<string, unknown>), discovery_url: 'http://127.0.0.1:9/hosting/discovery' } })),
     runs: ['6.5', '6.6', '6.7', '6.8', '6.9', '6.10'],
     fails: ['6.5', '6.7', '6.8', '6.9', '6.10'],
+    share: 'independent-c',
   },
   {
     name: 'health-not-routed',

@@ -9,6 +9,7 @@
  *   npm run faults -- --no-clean      skip the clean run (npm test has just run the whole suite)
  *   ASTER_DRIVE_BIN=… npm run faults  the faults a real AsterDrive can have also run against that binary
  *   ASTER_FAULTS_OUT=/tmp/x npm run faults   the runs' reports and the matrix go there, not to reports/
+ *   npm run faults -- --plan          only print which runs the faults would share
  *
  * What a run costs besides its tests (global setup, provisioning, teardown) is paid per run, not
  * per fault: faults with identical inductions, and the faults of one `share` group
@@ -327,6 +328,10 @@ async function main(): Promise<void> {
   const weight = (j: Job) => (j.faults.length === 0 ? Number.POSITIVE_INFINITY : j.items.length);
   jobs.sort((a, b) => weight(b) - weight(a));
   console.log(`Fault matrix: ${selected.length} fault(s) in ${jobs.length} run(s), ${parallel} at a time${notes.map((n) => `\n  note: ${n}`).join('')}`);
+  if (args.includes('--plan')) {
+    for (const j of jobs) console.log(`  ${jobName(j)}: ${j.faults.map((f) => f.name).join(', ') || '(no fault)'}; items ${j.items.join(', ')}`);
+    return;
+  }
   const outcomes = (await pool(jobs, parallel, runJob)).flat();
   const order = new Map(FAULTS.map((f, i) => [f.name, i]));
   const rank = (o: Outcome) => (order.get(o.fault.replace(/@asterdrive$/, '')) ?? -1) + (o.fault.endsWith('@asterdrive') ? FAULTS.length : 0);
