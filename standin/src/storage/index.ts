@@ -18,6 +18,12 @@ export interface Connection {
   credential?: { mode?: string; values?: Record<string, string> };
 }
 
+/**
+ * The driver label of storage_driver_operations_total: upstream 0.5.0 wraps every policy's driver
+ * in its storage connector and labels all of them "storage_connector" (src/storage/metrics_driver.rs).
+ */
+const DRIVER_LABEL = 'storage_connector';
+
 export class StorageManager {
   private cache = new Map<string, StorageDriver>();
   constructor(private ctx: Ctx) {}
@@ -71,24 +77,28 @@ export class StorageManager {
     try {
       const r = await f();
       this.ctx.metrics.inc('storage_driver_operations_total', 'Storage driver operations', {
-        driver: driver.driver,
+        driver: DRIVER_LABEL,
         operation,
         status: 'success',
-        kind: 'none',
+        kind: 'ok',
       });
+      this.observe(driver, operation, 'success', 'ok', t0);
       return r;
     } catch (e) {
       const kind = e instanceof StorageError ? e.kind : 'unknown';
-      this.ctx.metrics.inc('storage_driver_operations_total', 'Storage driver operations', { driver: driver.driver, operation, status: 'failure', kind });
+      this.ctx.metrics.inc('storage_driver_operations_total', 'Storage driver operations', { driver: DRIVER_LABEL, operation, status: 'failure', kind });
+      this.observe(driver, operation, 'failure', kind, t0);
       throw e;
-    } finally {
-      this.ctx.metrics.observe(
-        'storage_driver_operation_duration_seconds',
-        'Storage driver operation duration',
-        { driver: driver.driver, operation },
-        (performance.now() - t0) / 1000,
-      );
     }
+  }
+
+  private observe(driver: StorageDriver, operation: string, status: string, kind: string, t0: number): void {
+    this.ctx.metrics.observe(
+      'storage_driver_operation_duration_seconds',
+      'Storage driver operation duration',
+      { driver: DRIVER_LABEL, operation, status, kind },
+      (performance.now() - t0) / 1000,
+    );
   }
 
   /** Moves a finished temp file into the policy's storage and creates the blob record (caller commits). */
