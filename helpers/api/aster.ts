@@ -4,7 +4,7 @@
  * one login, so parallel workers never share a single-use refresh token.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -117,8 +117,10 @@ export class AsterClient {
   }
 
   /**
-   * Chunked upload from a file on disk (core §4.5): init, one PUT per chunk streamed from the
-   * file, complete. Only one chunk is in flight at a time, so memory stays flat.
+   * Chunked upload from a file on disk (core §4.5): init, one PUT per chunk, complete. Only one
+   * chunk is in flight at a time, so memory stays flat. A chunk of up to 16 MiB is read into one
+   * buffer and sent as is: `npm run bench` measured a stream body (Node stream -> web stream ->
+   * undici) at about 1.6x the client CPU of the same chunk as a buffer. Larger chunks stream.
    */
   async uploadFileChunked(filePath: string, folderId: number | null, name = path.basename(filePath)) {
     const { size } = await stat(filePath);
@@ -129,12 +131,21 @@ export class AsterClient {
       throw new Error(`upload/init chose mode "${init.mode}" for ${size} bytes; expected "chunked" (is the policy's chunk_size larger than the file?)`);
     }
     const progress = transferProgress(`chunked upload of ${name}`, size);
+    const buffered = init.chunk_size <= 16 * 1024 * 1024;
+    const fh = buffered ? await open(filePath) : undefined;
+    const buf = buffered ? Buffer.allocUnsafe(init.chunk_size) : undefined;
     try {
       for (let n = 0; n < init.total_chunks; n++) {
         const start = n * init.chunk_size;
         const end = Math.min(size, start + init.chunk_size) - 1;
+        let body: Uint8Array<ArrayBuffer> | NodeJS.ReadableStream;
+        if (fh && buf) {
+          const { bytesRead } = await fh.read(buf, 0, end - start + 1, start);
+          if (bytesRead !== end - start + 1) throw new Error(`${filePath} changed while it was uploaded (read ${bytesRead} of ${end - start + 1} bytes at ${start})`);
+          body = buf.subarray(0, bytesRead) as Uint8Array<ArrayBuffer>;
+        } else body = createReadStream(filePath, { start, end });
         await this.call('PUT', `/api/v1/files/upload/${init.upload_id}/${n}`, z.unknown(), {
-          body: createReadStream(filePath, { start, end }),
+          body,
           headers: { 'content-type': 'application/octet-stream', 'content-length': String(end - start + 1) },
           timeoutMs: 300_000,
         });
@@ -142,6 +153,7 @@ export class AsterClient {
       }
     } finally {
       progress.done();
+      await fh?.close();
     }
     const file = await this.call('POST', `/api/v1/files/upload/${init.upload_id}/complete`, S.FileInfo, { timeoutMs: 300_000 });
     return { file, init };
