@@ -3,6 +3,7 @@
  * Playwright's APIRequestContext so that bodies can be streamed (large uploads stay out of memory)
  * and so that credentials never land in Playwright traces.
  */
+import { appendFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { trustRunCa } from '../proxy/trust.js';
 import { CONTRACT_RECORD_ENV, recordExchange } from './contract-hook.js';
@@ -76,7 +77,9 @@ export class Http {
     const replayable = opts.body === undefined || typeof opts.body === 'string' || opts.body instanceof Uint8Array;
     for (let attempt = 1; ; attempt++) {
       const res = await this.raw(method, path, opts);
-      if (res.status !== 429 || !replayable || attempt >= RATE_LIMIT_ATTEMPTS) return res;
+      if (res.status !== 429) return res;
+      noteOwn429(method, this.url(path));
+      if (!replayable || attempt >= RATE_LIMIT_ATTEMPTS) return res;
       const text = await res.text();
       const seconds = Number(res.headers.get('retry-after')) || Number(/retry after (\d+)\s*s/i.exec(text)?.[1]) || 1;
       await new Promise((r) => setTimeout(r, Math.min(seconds, 10) * 1000));
@@ -104,6 +107,19 @@ export class Http {
     }
     return parsed.data;
   }
+}
+
+/**
+ * The 429s the suite's own calls received this run, one `METHOD /path` per line beside the run
+ * state: 11.1 does not count them as the site's error signals.
+ */
+export function own429Ledger(): string | undefined {
+  return process.env.ASTER_RUN_STATE ? `${process.env.ASTER_RUN_STATE}.own-429` : undefined;
+}
+
+function noteOwn429(method: string, url: string): void {
+  const file = own429Ledger();
+  if (file) appendFileSync(file, `${method} ${new URL(url).pathname}\n`);
 }
 
 /** How often a typed call is sent when AsterDrive answers 429 (with Retry-After waits between). */
