@@ -65,6 +65,8 @@ interface SuiteRun {
   signIns: number;
   /** The teardown project (sweep) and global teardown, to the exit. */
   teardownS: number;
+  /** 1-minute load average at the start and at the end of the run. */
+  load: [number, number];
   log: string;
 }
 
@@ -136,6 +138,7 @@ async function suiteRun(target: Target, workers: number): Promise<SuiteRun> {
     // The configuration's reporters but html and junit (their cost is the same either way), plus the timing.
     '--reporter=dot,./reporter/launch-reporter.ts,./helpers/bench/timing-reporter.ts',
   ];
+  const load0 = os.loadavg()[0];
   const r = await run(process.execPath, args, env, log);
   if (!existsSync(timingFile)) throw new Error(`the suite run with ${workers} worker(s) wrote no timing (exit ${r.code}); see ${path.relative(ROOT, log)}`);
   const t = JSON.parse(readFileSync(timingFile, 'utf8')) as Timing;
@@ -153,6 +156,7 @@ async function suiteRun(target: Target, workers: number): Promise<SuiteRun> {
     signInS: signInSum / workers,
     signIns: t.signIns.length,
     teardownS: teardownStarts.length ? (r.ended - Math.min(...teardownStarts)) / 1000 : Number.NaN,
+    load: [load0, os.loadavg()[0]],
     log: path.relative(ROOT, log),
   };
 }
@@ -207,10 +211,13 @@ function markdown(results: TargetResult[], notes: string[], load: string): strin
     } else lines.push(`Transfers: not measured${r.transferError ? ` (${r.transferError})` : ''}.`);
     lines.push('');
     if (r.suite.length) {
-      lines.push('| whole launch run | wall | tests (failed) | exit | setup (global setup, provisioning, gate) | sign-ins (worker time / workers) | teardown (sweep) |', '| --- | --- | --- | --- | --- | --- | --- |');
+      lines.push(
+        '| whole launch run | wall | tests (failed) | exit | setup (global setup, provisioning, gate) | sign-ins (worker time / workers) | teardown (sweep) | load average (start, end) |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      );
       for (const s of r.suite)
         lines.push(
-          `| ${s.workers} worker${s.workers > 1 ? 's' : ''} | ${f1(s.wallS)} s | ${s.tests} (${s.failed}) | ${s.exit} | ${f1(s.setupS)} s (${f1((100 * s.setupS) / s.wallS)}%) | ${f1(s.signInS)} s for ${s.signIns} sign-ins (${f1((100 * s.signInS) / s.wallS)}%) | ${f1(s.teardownS)} s (${f1((100 * s.teardownS) / s.wallS)}%) |`,
+          `| ${s.workers} worker${s.workers > 1 ? 's' : ''} | ${f1(s.wallS)} s | ${s.tests} (${s.failed}) | ${s.exit} | ${f1(s.setupS)} s (${f1((100 * s.setupS) / s.wallS)}%) | ${f1(s.signInS)} s for ${s.signIns} sign-ins (${f1((100 * s.signInS) / s.wallS)}%) | ${f1(s.teardownS)} s (${f1((100 * s.teardownS) / s.wallS)}%) | ${s.load.map((l) => l.toFixed(1)).join(', ')} |`,
         );
       const one = r.suite.find((s) => s.workers === 1);
       const two = r.suite.find((s) => s.workers === 2);
@@ -225,6 +232,17 @@ function markdown(results: TargetResult[], notes: string[], load: string): strin
     } else lines.push(`Whole launch run: not measured${r.suiteError ? ` (${r.suiteError})` : ''}.`);
     lines.push('');
   }
+  lines.push(
+    '## How to read this',
+    '',
+    '- Throughput ratios are suite / curl of the best round of each side. Client CPU is the mean over the rounds: `process.cpuUsage()` of the test process, `/usr/bin/time` of curl (and of `sha256sum`). Wall-time ratios need an idle machine; CPU seconds do not.',
+    '- Upload: curl sends the same chunks (split beforehand) on one connection (`--next`), the suite reads each chunk from the file into one buffer and sends it with Node\'s fetch. "one multipart request" is the transport limit of a single request, another server path (no chunk assembly).',
+    "- Download: curl to /dev/null does no work on the bytes; the suite verifies every byte (SHA-256) as it streams in, so curl piped through `sha256sum` does the same work. What the suite spends beyond curl's bare download is the hashing and Node's fetch body stream (web stream chunks).",
+    "- Peak RSS is sampled every 10 ms in the test process during the suite's upload and download of each size; curl runs in its own process.",
+    '- 2 workers can at best halve the wall time, and only with two idle cores: with a load average above the core count, the second worker gets less than a core.',
+    '- Sign-ins: the setups of the worker-scoped `adminApi` and `userApi` fixtures; a worker started after a failed test signs in again. Checks that sign in on purpose (session, cookie, rate-limit checks) count as checks.',
+    '',
+  );
   if (notes.length) lines.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
   return `${lines.join('\n')}\n`;
 }
