@@ -72,7 +72,7 @@ test('changes nobody can be named for fail', () => {
   const cases: Record<string, SettingRecord>[] = [
     removed,
     after({ site_name: { value: 'X', updated_at: T1 } }), // no updated_by reported
-    after({ site_name: { value: 'X', updated_by: null, updated_at: T0 } }), // updated_at did not move
+    after({ site_name: { value: 'X', updated_by: 3, updated_at: T0 } }), // a user's write, but updated_at did not move
     after({ site_name: { value: 'X', updated_by: 99, updated_at: T1 } }), // a user no longer on the server
   ];
   for (const now of cases) {
@@ -108,4 +108,9 @@ test('a JSON setting written again with the same content in another key order or
     media_processing_registry_json: { value: '{"processors":[{"kind":"vips_cli"}]}', updated_by: null, updated_at: T0 },
   });
   expect(judgeSettings(before, changed, people).map((c) => c.key)).toEqual(['media_processing_registry_json']);
+});
+
+test('the server rewriting a setting without moving updated_at (updated_by null) is the server, reported not failed', () => {
+  const now = after({ media_processing_registry_json: { value: '{"processors":[{"kind":"vips_cli"}]}', updated_by: null, updated_at: T0 } });
+  expect(judgeSettings(before, now, people)).toEqual([expect.objectContaining({ key: 'media_processing_registry_json', actor: 'server', fails: false })]);
 });

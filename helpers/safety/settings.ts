@@ -118,6 +118,12 @@ export function judgeSettings(before: SettingsSnapshot, after: Record<string, Se
       out.push({ ...change, actor: 'unknown', who: 'nobody recorded (the server does not report updated_by)', fails: true });
       continue;
     }
+    // Every write through the admin API records its user; a null writer is the server itself, which
+    // on 0.5.0 rewrites media_processing_registry_json after start-up without moving updated_at.
+    if (a.updated_by === null) {
+      out.push({ ...change, actor: 'server', who: 'the server itself (updated_by is null)', fails: false });
+      continue;
+    }
     // Both times are the server's; the snapshot's own time (this machine's clock) is not compared.
     const earlier = b?.updated_at;
     if (earlier && a.updated_at && Number.isFinite(time(earlier)) && Number.isFinite(time(a.updated_at)) && !(time(a.updated_at) > time(earlier))) {
