@@ -29,6 +29,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
   /** Default 30 s. */
   timeoutMs?: number;
+  /** Return AsterDrive's 429 as it is, instead of waiting it out (for checks about rate limits). */
+  keep429?: boolean;
 }
 
 export class Http {
@@ -43,8 +45,15 @@ export class Http {
     return u.toString();
   }
 
-  /** The raw response; the caller decides what a good status is. */
-  async raw(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+  /**
+   * The raw response; the caller decides what a good status is. AsterDrive's own 429 is waited out
+   * (see `rawWithinRateLimits`) unless `keep429` is set.
+   */
+  raw(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    return opts.keep429 ? this.send(method, path, opts) : this.rawWithinRateLimits(method, path, opts);
+  }
+
+  private async send(method: string, path: string, opts: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = { ...this.defaultHeaders(), ...opts.headers };
     let body = opts.body as BodyInit | undefined;
     if (opts.json !== undefined) {
@@ -76,7 +85,7 @@ export class Http {
   async rawWithinRateLimits(method: string, path: string, opts: RequestOptions): Promise<Response> {
     const replayable = opts.body === undefined || typeof opts.body === 'string' || opts.body instanceof Uint8Array;
     for (let attempt = 1; ; attempt++) {
-      const res = await this.raw(method, path, opts);
+      const res = await this.send(method, path, opts);
       if (res.status !== 429) return res;
       noteOwn429(method, this.url(path));
       if (!replayable || attempt >= RATE_LIMIT_ATTEMPTS) return res;
@@ -88,7 +97,7 @@ export class Http {
 
   /** Calls the API and validates the success envelope's `data` with the schema. */
   async call<T extends z.ZodType>(method: string, path: string, schema: T, opts: RequestOptions = {}): Promise<z.output<T>> {
-    const res = await this.rawWithinRateLimits(method, path, opts);
+    const res = await this.raw(method, path, opts);
     const text = await res.text();
     if (!res.ok) throw new ApiError(method, res.url || this.url(path), res.status, parseCode(text), text);
     let json: unknown;
