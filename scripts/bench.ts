@@ -14,6 +14,7 @@
  *   npm run bench                          everything (the suite runs take a few minutes each)
  *   npm run bench -- --no-suite            transfers only
  *   npm run bench -- --no-transfer         suite runs only
+ *   (either keeps the other half's figures from the earlier reports/bench.json; --render: only rewrite bench.md)
  *   ASTER_BENCH_SIZES=64,512 ASTER_BENCH_ROUNDS=2   sizes (MiB) and rounds per size
  */
 import { spawn } from 'node:child_process';
@@ -65,6 +66,9 @@ interface SuiteRun {
   signIns: number;
   /** The teardown project (sweep) and global teardown, to the exit. */
   teardownS: number;
+  /** Summed durations of the checks that share workers (api, browser) and of those that run one at a time (disruptive). */
+  parallelChecksS: number;
+  disruptiveS: number;
   /** 1-minute load average at the start and at the end of the run. */
   load: [number, number];
   log: string;
@@ -74,8 +78,39 @@ interface TargetResult {
   target: Target;
   transfer?: TransferResult;
   transferError?: string;
+  /** Set when the transfers (or the suite runs) were kept from an earlier run (--no-transfer, --no-suite). */
+  transferKeptFrom?: string;
   suite: SuiteRun[];
   suiteError?: string;
+  suiteKeptFrom?: string;
+}
+
+interface BenchJson {
+  measuredAt: string;
+  load: string;
+  results: TargetResult[];
+}
+
+/** The earlier reports/bench.json, whose figures a run that measures one half keeps for the other. */
+function earlier(): BenchJson | undefined {
+  const file = path.join(OUT, 'bench.json');
+  try {
+    const b = JSON.parse(readFileSync(file, 'utf8')) as BenchJson;
+    for (const r of b.results)
+      for (const s of r.suite) {
+        // Figures added later: recomputed from the run's timing.
+        const timing = path.join(WORK, `suite-${r.target.key}-w${s.workers}`, 'timing.json');
+        if ((s.parallelChecksS === undefined || s.disruptiveS === undefined) && existsSync(timing)) {
+          const t = JSON.parse(readFileSync(timing, 'utf8')) as Timing;
+          s.parallelChecksS = sumOf(t, ['api', 'browser']);
+          s.disruptiveS = sumOf(t, ['disruptive']);
+        }
+        s.load ??= [Number.NaN, Number.NaN];
+      }
+    return b;
+  } catch {
+    return undefined;
+  }
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, log: string): Promise<{ code: number; seconds: number; started: number; ended: number }> {
@@ -157,11 +192,14 @@ async function suiteRun(target: Target, workers: number): Promise<SuiteRun> {
     signIns: t.signIns.length,
     teardownS: teardownStarts.length ? (r.ended - Math.min(...teardownStarts)) / 1000 : Number.NaN,
     load: [load0, os.loadavg()[0]],
+    parallelChecksS: sumOf(t, ['api', 'browser']),
+    disruptiveS: sumOf(t, ['disruptive']),
     log: path.relative(ROOT, log),
   };
 }
 
 type Timed = Exclude<keyof TransferRound, 'cpu'>;
+const sumOf = (t: Timing, projects: string[]) => t.tests.filter((x) => projects.includes(x.project)).reduce((a, x) => a + (x.end - x.start) / 1000, 0);
 const best = (rounds: TransferRound[], k: Timed) => Math.min(...rounds.map((r) => r[k]));
 /** Mean client CPU seconds over the rounds. */
 const cpu = (rounds: TransferRound[], k: keyof TransferRound['cpu']) => rounds.reduce((a, r) => a + r.cpu[k], 0) / rounds.length;
@@ -195,7 +233,10 @@ function markdown(results: TargetResult[], notes: string[], load: string): strin
   for (const r of results) {
     lines.push(`## ${r.target.label}`, '');
     if (r.transfer) {
-      lines.push(`Entry: ${r.transfer.entry}. Rounds per size: ${r.transfer.sizes[0]?.rounds.length ?? 0}.`, '');
+      lines.push(
+        `Entry: ${r.transfer.entry}. Rounds per size: ${r.transfer.sizes[0]?.rounds.length ?? 0}.${r.transferKeptFrom ? ` Transfers measured ${r.transferKeptFrom} (kept from that run).` : ''}`,
+        '',
+      );
       lines.push('| transfer | the suite | curl | suite / curl throughput | goal |', '| --- | --- | --- | --- | --- |');
       for (const s of r.transfer.sizes) lines.push(...transferRows(s));
       const sizes = r.transfer.sizes;
@@ -211,6 +252,7 @@ function markdown(results: TargetResult[], notes: string[], load: string): strin
     } else lines.push(`Transfers: not measured${r.transferError ? ` (${r.transferError})` : ''}.`);
     lines.push('');
     if (r.suite.length) {
+      if (r.suiteKeptFrom) lines.push(`Whole launch runs measured ${r.suiteKeptFrom} (kept from that run).`, '');
       lines.push(
         '| whole launch run | wall | tests (failed) | exit | setup (global setup, provisioning, gate) | sign-ins (worker time / workers) | teardown (sweep) | load average (start, end) |',
         '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -223,6 +265,13 @@ function markdown(results: TargetResult[], notes: string[], load: string): strin
       const two = r.suite.find((s) => s.workers === 2);
       if (one && two) {
         const speedup = one.wallS / two.wallS;
+        // Amdahl from the 1-worker run: setup, teardown and the disruptive checks run once and alone; the rest can share 2 workers.
+        const serial = Math.min(one.wallS, one.setupS + one.teardownS + one.disruptiveS);
+        const bound = one.wallS / (serial + (one.wallS - serial) / 2);
+        lines.push(
+          '',
+          `From the 1-worker run: setup and teardown ${f1(one.setupS + one.teardownS)} s and the disruptive checks ${f1(one.disruptiveS)} s (one at a time, by design) run alone; the other ${f1(one.wallS - serial)} s (api and browser checks ${f1(one.parallelChecksS)} s, the rest worker start-up) can share workers. On idle cores, 2 workers are therefore at best **${f2(bound)}x** faster.`,
+        );
         const share = (two.setupS + two.signInS) / two.wallS;
         lines.push(
           '',
@@ -260,7 +309,18 @@ async function main(): Promise<void> {
   if (bin && existsSync(bin)) targets.push({ key: 'asterdrive', label: `AsterDrive binary ${bin} (managed)`, binary: bin });
   else notes.push(bin ? `ASTER_DRIVE_BIN=${bin} does not exist: the stand-in only.` : 'No ASTER_DRIVE_BIN: the stand-in only.');
   const results: TargetResult[] = targets.map((target) => ({ target, suite: [] }));
-  if (!args.includes('--no-transfer'))
+  const before = earlier();
+  for (const r of results) {
+    const old = before?.results.find((x) => x.target.key === r.target.key);
+    if (!old) continue;
+    const render = args.includes('--render');
+    if ((render || args.includes('--no-transfer')) && old.transfer)
+      Object.assign(r, { transfer: old.transfer, transferKeptFrom: old.transferKeptFrom ?? before?.measuredAt });
+    if ((render || args.includes('--no-suite')) && old.suite.length) Object.assign(r, { suite: old.suite, suiteKeptFrom: old.suiteKeptFrom ?? before?.measuredAt });
+  }
+  if (args.includes('--render')) {
+    // Only write the report again from the kept figures.
+  } else if (!args.includes('--no-transfer'))
     for (const r of results) {
       console.log(`[bench] transfers on ${r.target.label}`);
       r.transfer = await transfer(r.target).catch((e: Error) => {
@@ -268,7 +328,7 @@ async function main(): Promise<void> {
         return undefined;
       });
     }
-  if (!args.includes('--no-suite'))
+  if (!args.includes('--no-suite') && !args.includes('--render'))
     for (const r of results)
       try {
         // 1 worker, 2 workers, side by side (each a fresh managed target).
@@ -281,7 +341,8 @@ async function main(): Promise<void> {
       }
   const md = markdown(results, notes, load);
   writeFileSync(path.join(OUT, 'bench.md'), md);
-  writeFileSync(path.join(OUT, 'bench.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), load, results }, null, 2)}\n`);
+  const json: BenchJson = { measuredAt: new Date().toISOString(), load, results };
+  writeFileSync(path.join(OUT, 'bench.json'), `${JSON.stringify(json, null, 2)}\n`);
   console.log(md);
   const broken = results.some((r) => r.transferError || r.suiteError);
   process.exit(broken ? 1 : 0);
