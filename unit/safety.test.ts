@@ -4,12 +4,12 @@
  * unchanged. The "deployment" is the stand-in started with `npm run standin` and provisioned
  * through the API like an operator would.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { type RunResult, run } from './support/run.js';
 import { z } from 'zod';
 import { AsterClient } from '../helpers/api/aster.js';
 import { freePort } from '../helpers/target/free-port.js';
@@ -26,19 +26,8 @@ let stopping = false;
 const admin = { identifier: 'opsadmin', password: generatedPassword() };
 const user = { identifier: 'opsuser', password: generatedPassword() };
 
-/**
- * Runs a command without blocking the event loop: a blocked loop cannot retire idle keep-alive
- * sockets, and the next request on a socket the server already closed fails.
- */
-async function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeout = 400_000): Promise<{ status: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(cmd, args, { cwd: ROOT, env, timeout, maxBuffer: 64 * 1024 * 1024 }).then(
-    (r) => ({ status: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code?: number; stdout?: string; stderr?: string }) => ({
-      status: typeof e.code === 'number' ? e.code : 1,
-      stdout: e.stdout ?? '',
-      stderr: e.stderr ?? '',
-    }),
-  );
+function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeout = 400_000): Promise<RunResult> {
+  return run(cmd, args, { env, cwd: ROOT, timeout });
 }
 
 function suiteEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -3,28 +3,22 @@
  * merge.config.ts` replays them through the launch reporter, and the merged report gives every
  * item the status one unsharded run gives it. The disruptive checks run in one shard only.
  */
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
+import { run } from './support/run.js';
 import { combineTargets } from '../reporter/merge.js';
 import { blobReporters, runsDisruptive, shardOf } from '../helpers/shard.js';
 
-const ROOT = process.cwd();
 test.describe.configure({ timeout: 900_000 });
 
 async function sh(args: string[], env: Record<string, string>, timeout = 600_000): Promise<{ status: number; out: string }> {
-  return promisify(execFile)('npx', args, {
-    cwd: ROOT,
+  const r = await run('npx', args, {
     env: { ...process.env, ASTER_ENV_FILE: '/nonexistent', ASTER_BASE_URL: '', ASTER_JSON_REPORT: '', PLAYWRIGHT_JSON_OUTPUT_NAME: '', NODE_NO_WARNINGS: '1', ...env },
     timeout,
-    maxBuffer: 64 * 1024 * 1024,
-  }).then(
-    (r) => ({ status: 0, out: r.stdout + r.stderr }),
-    (e: { code?: number; stdout?: string; stderr?: string }) => ({ status: typeof e.code === 'number' ? e.code : 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
-  );
+  });
+  return { status: r.status, out: r.stdout + r.stderr };
 }
 
 test('the shard and disruptive choices follow --shard and ASTER_SHARD_DISRUPTIVE', () => {

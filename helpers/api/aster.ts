@@ -9,10 +9,18 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { transferProgress } from '../progress.js';
-import { ApiError, Http, setCookie } from './http.js';
+import { ApiError, Http, parseCode, setCookie } from './http.js';
 import * as S from './schemas.js';
 
-export class LoginError extends Error {}
+export class LoginError extends Error {
+  constructor(
+    message: string,
+    /** The server's error code when it answered with one (`auth.password_login_disabled`, …). */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface Credentials {
   identifier: string;
@@ -33,7 +41,9 @@ export async function login(baseURL: string, creds: Credentials): Promise<{ toke
       `Sign-in as "${creds.identifier}" was refused (401 ${text.includes('credentials_failed') ? 'auth.credentials_failed' : ''}). Check the username and password in .env.`,
     );
   }
-  if (!res.ok) throw new LoginError(`Sign-in as "${creds.identifier}" failed with ${res.status}: ${text.slice(0, 200)}`);
+  if (!res.ok) {
+    throw new LoginError(`Sign-in as "${creds.identifier}" failed with ${res.status}: ${text.slice(0, 200)}`, parseCode(text));
+  }
   const data = S.LoginResp.parse(JSON.parse(text).data);
   if (data.status === 'mfa_required') {
     throw new LoginError(`The account "${creds.identifier}" requires MFA; give the suite an account without a second factor.`);

@@ -33,6 +33,12 @@ export const LoginResp = z.discriminatedUnion('status', [
   z.object({ status: z.literal('mfa_required') }).passthrough(),
 ]);
 
+// upstream: src/api/routes/public.rs frontend-config (only the sign-in switches the suite reads).
+export const SignInMethods = z.object({ passkey_login_enabled: z.boolean() }).passthrough();
+
+// upstream: src/services/auth/external/mod.rs ExternalAuthPublicProvider (enabled providers only).
+export const ExternalAuthPublicProvider = z.object({ key: z.string(), kind: z.string(), display_name: z.string(), icon_url: z.string().nullable() });
+
 // upstream: src/services/user/account/models.rs UserInfo (role/status: crates/aster_drive_model/src/types/user.rs, lowercase).
 export const UserInfo = z
   .object({ id: z.number(), username: z.string(), email: z.string(), role: z.enum(['admin', 'user']), status: z.string() })

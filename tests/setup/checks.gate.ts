@@ -5,12 +5,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { expect, test as gate } from '@playwright/test';
-import { AsterClient } from '../../helpers/api/aster.js';
+import { signInForSetup } from '../../helpers/target/sign-in.js';
 import { checksStartedMarker, readRunState } from '../../helpers/target/run-state.js';
 
 gate('the provisioned target accepts the administrator before the checks start', async () => {
   const state = readRunState();
-  const admin = await AsterClient.signIn(state.baseURL, state.admin);
+  const admin = await signInForSetup(state.baseURL, state.admin);
   const me = await admin.me();
   expect(me.role, `${state.admin.identifier} must be an administrator`).toBe('admin');
   writeFileSync(checksStartedMarker(), new Date().toISOString());

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test as setup } from '@playwright/test';
-import { AsterClient } from '../../helpers/api/aster.js';
 import { snapshotOf } from '../../helpers/safety/settings.js';
 import { provisionManaged } from '../../helpers/target/provision.js';
+import { signInForSetup } from '../../helpers/target/sign-in.js';
 import { readRunState, writeRunState } from '../../helpers/target/run-state.js';
 
 setup('provision the managed target through the public API, as an operator would', async () => {
@@ -16,7 +16,7 @@ setup('provision the managed target through the public API, as an operator would
 setup('snapshot the instance settings of the existing deployment', async () => {
   const state = readRunState();
   setup.skip(state.mode === 'managed', 'managed target: thrown away after the run');
-  const admin = await AsterClient.signIn(state.baseURL, state.admin);
+  const admin = await signInForSetup(state.baseURL, state.admin);
   // Values with who wrote each last and when, so the teardown can tell the suite's changes from the server's own.
   const settings = snapshotOf(await admin.allConfig());
   writeFileSync(path.join(path.dirname(String(process.env.ASTER_RUN_STATE)), 'settings-before.json'), JSON.stringify(settings), { mode: 0o600 });

@@ -37,6 +37,9 @@ export function authRoutes(ctx: Ctx): Router {
     });
   });
 
+  // The stand-in has no external sign-in providers (standin/KNOWN-GAPS.md): the enabled list is empty.
+  r.get('/auth/external-auth/providers', (_req, res) => ok(res, []));
+
   r.post(
     '/auth/setup',
     padded(ctx, async (req, res) => {
