@@ -7,11 +7,9 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results/unit',
   projects: [
-    // The start-up timing checks (a bad .env fails within 2 s) run first, on a quiet machine.
-    { name: 'timing', testDir: './unit', testMatch: /config\.test\.ts/ },
-    { name: 'unit', testDir: './unit', testMatch: /.*\.test\.ts/, testIgnore: /config\.test\.ts/, dependencies: ['timing'] },
-    { name: 'standin', testDir: './standin/test', testMatch: /.*\.test\.ts/, testIgnore: /webdav\//, dependencies: ['timing'] },
-    { name: 'standin-webdav', testDir: './standin/test/webdav', testMatch: /.*\.test\.ts/, dependencies: ['timing'] },
-    { name: 'services', testDir: './helpers/services', testMatch: /.*\.test\.ts/, dependencies: ['timing'] },
+    { name: 'unit', testDir: './unit', testMatch: /.*\.test\.ts/ },
+    { name: 'standin', testDir: './standin/test', testMatch: /.*\.test\.ts/, testIgnore: /webdav\// },
+    { name: 'standin-webdav', testDir: './standin/test/webdav', testMatch: /.*\.test\.ts/ },
+    { name: 'services', testDir: './helpers/services', testMatch: /.*\.test\.ts/ },
   ],
 });

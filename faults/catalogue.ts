@@ -419,6 +419,32 @@ export const FAULTS: Fault[] = [
     share: 'independent-a',
   },
   {
+    name: 'cert-expiring-soon',
+    description: 'the certificate expires within days: automatic renewal did not run',
+    induction: 'proxy',
+    proxy: ['cert-expiring-soon'],
+    runs: ['2.1', '2.10'],
+    fails: ['2.1', '2.10'],
+  },
+  {
+    name: 'cert-one-name',
+    description: 'the certificate covers one of the Public Site URLs only; the other answers with a name mismatch',
+    induction: 'proxy',
+    proxy: ['cert-one-name'],
+    afterProvision: async (admin, state) =>
+      admin.setConfig('public_site_url', [state.baseURL, state.baseURL.replace('//localhost', '//127.0.0.1')]).then(() => undefined),
+    runs: ['2.10'],
+    fails: ['2.10'],
+  },
+  {
+    name: 'legacy-tls',
+    description: 'the proxy still accepts TLS 1.0 and 1.1 (an old ssl_protocols line carried over)',
+    induction: 'proxy',
+    proxy: ['legacy-tls'],
+    runs: ['2.1', '2.10'],
+    fails: ['2.1', '2.10'],
+  },
+  {
     name: 'host-not-preserved',
     description: 'the proxy sends its upstream address as Host (nginx: no `proxy_set_header Host`; Caddy: `header_up Host {upstream_hostport}`)',
     induction: 'proxy',

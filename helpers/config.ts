@@ -170,6 +170,7 @@ export const VARIABLES = {
   ASTER_EXPECT_RESEND_COOLDOWN_S: { schema: wholeSeconds, example: '60', doc: 'auth_contact_verification_resend_cooldown_secs' },
   ASTER_EXPECT_RESET_COOLDOWN_S: { schema: wholeSeconds, example: '60', doc: 'auth_password_reset_request_cooldown_secs' },
   ASTER_EXPECT_MAX_DIRECT_UPLOAD_MB: { schema: positiveInt, example: '100', doc: 'largest direct upload the proxy must accept, MiB' },
+  ASTER_EXPECT_CERT_MIN_DAYS: { schema: positiveInt, example: '21', doc: 'days a certificate must stay valid (default 21)' },
   ASTER_EXPECT_LONG_CONNECTION_S: { schema: positiveInt, example: '120', doc: 'a transfer this long must not be cut' },
   ASTER_EXPECT_AUDIT_RETENTION_DAYS: { schema: positiveInt, example: '90', doc: 'audit_log_retention_days' },
   ASTER_EXPECT_RATE_LIMITS: { schema: onOff('on', 'off'), example: 'on', doc: 'whether AsterDrive rate limits are expected on' },

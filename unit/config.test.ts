@@ -12,19 +12,19 @@ const BAD = [
 ];
 
 for (const bad of BAD) {
-  test(`${bad.name}=${Object.values(bad.env)[0]} stops the run within 2 s naming the variable and a good example`, () => {
-    const started = Date.now();
+  // Loading the config is the first thing the run does: a bad value stops it before any target,
+  // service or browser starts (how fast that is, is the bench's business, not a timed test's).
+  test(`${bad.name}=${Object.values(bad.env)[0]} stops the run while loading the config, naming the variable and a good example`, () => {
     const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '--list'], {
       encoding: 'utf8',
       env: { ...process.env, ASTER_ENV_FILE: '/nonexistent', ...bad.env },
     });
-    const elapsed = Date.now() - started;
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(bad.name);
     expect(r.stderr).toContain(bad.says);
     expect(r.stderr).toContain(`Example: ${bad.name}=`);
     expect(r.stderr).not.toContain('    at '); // a message, not a stack trace
-    expect(elapsed).toBeLessThan(2000);
+    expect(r.stdout, 'nothing was listed: the run stopped at the config').not.toMatch(/Total: \d+ tests?/);
   });
 }
 

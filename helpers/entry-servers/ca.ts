@@ -2,7 +2,7 @@
  * The run's certificate authority, made at start with the openssl CLI: a CA that lives only for
  * this run (its key is deleted once the entry's certificate is signed) and one server certificate
  * for the entry, valid for `localhost`, `127.0.0.1` and `::1` (and the public host when another
- * one is given). Clients trust the CA; Chromium trusts the leaf's key (SPKI hash).
+ * one is given) for 90 days, like an ACME certificate. Clients trust the CA; Chromium trusts the leaf's key (SPKI hash).
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -43,7 +43,16 @@ function openssl(args: string[]): void {
   }
 }
 
-export function makeRunCa(dir: string, host = 'localhost', runId = 'run'): RunCa {
+/** The certificate mistakes of the fault matrix (helpers/entry-servers/deviations.ts). */
+export interface LeafOptions {
+  /** Days the entry's certificate is valid (90 by default, like an ACME certificate). */
+  days?: number;
+  /** Only the public host name, not 127.0.0.1 and ::1 (a certificate for one name of several). */
+  hostOnly?: boolean;
+}
+
+export function makeRunCa(dir: string, host = 'localhost', runId = 'run', leafOptions: LeafOptions = {}): RunCa {
+  const days = String(leafOptions.days ?? 90);
   const caKey = path.join(dir, 'ca.key');
   const caPath = path.join(dir, 'ca.pem');
   const keyPath = path.join(dir, 'entry.key');
@@ -58,7 +67,7 @@ export function makeRunCa(dir: string, host = 'localhost', runId = 'run'): RunCa
     ...ec,
     '-sha256',
     '-days',
-    '2',
+    '90',
     '-subj',
     `/CN=AsterDrive launch suite CA ${runId}/O=AsterDrive launch suite`,
     '-addext',
@@ -70,7 +79,7 @@ export function makeRunCa(dir: string, host = 'localhost', runId = 'run'): RunCa
     '-out',
     caPath,
   ]);
-  const sans = new Set([`DNS:${host}`, 'DNS:localhost', 'IP:127.0.0.1', 'IP:::1']);
+  const sans = new Set(leafOptions.hostOnly ? [`DNS:${host}`] : [`DNS:${host}`, 'DNS:localhost', 'IP:127.0.0.1', 'IP:::1']);
   if (net.isIP(host)) {
     sans.delete(`DNS:${host}`);
     sans.add(`IP:${host}`);
@@ -88,7 +97,7 @@ export function makeRunCa(dir: string, host = 'localhost', runId = 'run'): RunCa
       '',
     ].join('\n'),
   );
-  openssl(['x509', '-req', '-in', csr, '-CA', caPath, '-CAkey', caKey, '-CAcreateserial', '-days', '2', '-sha256', '-extfile', ext, '-out', leaf]);
+  openssl(['x509', '-req', '-in', csr, '-CA', caPath, '-CAkey', caKey, '-CAcreateserial', '-days', days, '-sha256', '-extfile', ext, '-out', leaf]);
   // Nothing else may be signed with this CA: its key goes as soon as the entry has its certificate.
   for (const f of [caKey, csr, ext, path.join(dir, 'ca.srl')]) rmSync(f, { force: true });
   const leafPem = readFileSync(leaf, 'utf8');

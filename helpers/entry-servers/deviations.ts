@@ -3,6 +3,7 @@
  * nginx config or the Caddyfile. A fault that one server cannot express has no deviation for it;
  * the run then uses the other server (helpers/proxy/entry-proxy.ts says so at start).
  */
+import type { LeafOptions } from './ca.js';
 import type { CaddySite } from './caddy.js';
 import { type NginxSite, UPSTREAM } from './nginx.js';
 
@@ -21,6 +22,9 @@ export const PROXY_FAULTS = [
   'block-health',
   'idle-timeout-5s',
   'rate-limit-proxy',
+  'cert-expiring-soon',
+  'cert-one-name',
+  'legacy-tls',
 ] as const;
 
 export type ProxyFault = (typeof PROXY_FAULTS)[number];
@@ -49,9 +53,14 @@ export interface Deviation {
   summary: string;
   nginx?: (site: NginxSite) => void;
   caddy?: (site: CaddySite) => void;
+  /** The certificate the entry is given instead of the base one (both servers). */
+  certificate?: LeafOptions;
   /** Why one server has no deviation for this fault. */
   only?: string;
 }
+
+/** Days left on the `cert-expiring-soon` certificate: under the 21 the checks require by default. */
+export const SHORT_CERT_DAYS = 7;
 
 const deny = (location: string) => `location ${location} { deny all; }`;
 
@@ -199,7 +208,31 @@ export const DEVIATIONS: Record<ProxyFault, Deviation> = {
       );
     },
   },
+  'cert-expiring-soon': {
+    summary: `the certificate expires in ${SHORT_CERT_DAYS} days (renewal did not run)`,
+    certificate: { days: SHORT_CERT_DAYS },
+    nginx: () => {},
+    caddy: () => {},
+  },
+  'cert-one-name': {
+    summary: 'the certificate names only the public host, not 127.0.0.1, which is a Public Site URL too',
+    certificate: { hostOnly: true },
+    nginx: () => {},
+    caddy: () => {},
+  },
+  'legacy-tls': {
+    summary: "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3 with ssl_ciphers DEFAULT:@SECLEVEL=0 (an old config carried over)",
+    only: 'Caddy cannot be configured below TLS 1.2, so this fault runs on nginx',
+    nginx: (s) => {
+      s.tls = ['ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;', "ssl_ciphers 'DEFAULT:@SECLEVEL=0';"];
+    },
+  },
 };
+
+/** The entry's certificate under these faults. */
+export function leafOptionsOf(faults: readonly ProxyFault[]): LeafOptions {
+  return Object.assign({}, ...faults.map((f) => DEVIATIONS[f].certificate ?? {}));
+}
 
 /** Parses a fault list (`a,b`), refusing unknown names with the list of known ones. */
 export function parseFaults(list: string | undefined): ProxyFault[] {

@@ -37,6 +37,8 @@ export interface NginxSite {
   metricsInternal: boolean;
   /** Plain HTTP redirects (true) or serves the site itself (false). */
   httpRedirect: boolean;
+  /** TLS protocol and cipher lines of the HTTPS server. */
+  tls: string[];
   /** Extra lines of the http block (limit_req_zone …). */
   http: string[];
   /** Extra lines of the server blocks, before the locations. */
@@ -70,6 +72,7 @@ export function baseNginxSite(): NginxSite {
     sseUnbuffered: true,
     metricsInternal: true,
     httpRedirect: true,
+    tls: ['ssl_protocols TLSv1.2 TLSv1.3;'],
     http: [],
     server: [],
     locations: [],
@@ -149,7 +152,7 @@ export function renderNginx(site: NginxSite, r: NginxRender): string {
       ...block('server', httpServer),
       '',
       '# HTTPS',
-      ...block('server', [...listen(r.listen.httpsPort, true), `ssl_certificate ${r.certPath};`, `ssl_certificate_key ${r.keyPath};`, 'ssl_protocols TLSv1.2 TLSv1.3;', ...siteBody(site, upstream, true)]),
+      ...block('server', [...listen(r.listen.httpsPort, true), `ssl_certificate ${r.certPath};`, `ssl_certificate_key ${r.keyPath};`, ...site.tls, ...siteBody(site, upstream, true)]),
     ]),
     '',
   ];

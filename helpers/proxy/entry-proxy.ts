@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { makeRunCa } from '../entry-servers/ca.js';
-import { DEVIATIONS, type ProxyFault, parseFaults } from '../entry-servers/deviations.js';
+import { DEVIATIONS, leafOptionsOf, type ProxyFault, parseFaults } from '../entry-servers/deviations.js';
 import { startEntryServer } from '../entry-servers/server.js';
 import type { EntryServerName } from '../entry-servers/types.js';
 
@@ -88,7 +88,7 @@ export async function startEntry(opts: EntryOptions): Promise<EntryProxy> {
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'aster-entry-'));
   mkdirSync(dir, { recursive: true });
   try {
-    const ca = makeRunCa(dir, host, opts.runId);
+    const ca = makeRunCa(dir, host, opts.runId, leafOptionsOf(faults));
     const deviation = faults.map((f) => `${f} (${DEVIATIONS[f].summary})`).join('; ');
     const banner = [
       `AsterDrive launch suite: entry of run ${opts.runId ?? '-'} in front of ${upstream.host}. Generated at start; removed at teardown.`,

@@ -121,6 +121,17 @@ const REASONS: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
 };
 
+export function certificateReason(code: string): string {
+  return REASONS[code] ?? 'the certificate is not trusted';
+}
+
+/** The CA list a client of this process trusts: Node's roots, NODE_EXTRA_CA_CERTS, the run's CA. */
+export function trustedCaList(): string[] {
+  const runCa = process.env[RUN_CA_ENV];
+  const fromFile = runCa && existsSync(runCa) ? [readFileSync(runCa, 'utf8')] : [];
+  return [...tls.rootCertificates, ...(startupExtra ? [startupExtra] : []), ...installed, ...fromFile];
+}
+
 /**
  * Connects to an https:// origin and verifies its certificate chain and host name against the
  * trusted roots plus `caPem`, without sending a request. Throws CertificateProblem when the
@@ -148,7 +159,7 @@ export function verifyServerCertificate(origin: string, caPem?: string, timeoutM
       const about = `subject "${leaf.subject.replace(/\n/g, ', ')}", issuer "${leaf.issuer.replace(/\n/g, ', ')}", valid until ${leaf.validTo}`;
       const err = socket.authorizationError as unknown as Error | string | null;
       const code = err ? String((err as { code?: string }).code ?? err) : '';
-      if (code) return reject(new CertificateProblem(`${REASONS[code] ?? 'the certificate is not trusted'} (${code}; ${about})`, code));
+      if (code) return reject(new CertificateProblem(`${certificateReason(code)} (${code}; ${about})`, code));
       const nameError = chain[0] ? tls.checkServerIdentity(host, chain[0]) : undefined;
       if (nameError) return reject(new CertificateProblem(`${REASONS.ERR_TLS_CERT_ALTNAME_INVALID} (${nameError.message}; ${about})`, 'ERR_TLS_CERT_ALTNAME_INVALID'));
       const spki = chain.map((x) => spkiSha256(new X509Certificate(x.raw)));

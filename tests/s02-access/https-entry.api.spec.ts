@@ -1,10 +1,12 @@
 /**
- * 2.1 and 2.2: users reach the site over HTTPS, plain HTTP redirects there, and the proxy sends
- * HSTS. Results carry the MDN HTTP Observatory expectation names (anchors §6a).
+ * 2.1 and 2.2: users reach the site over HTTPS with a certificate that is trusted, for its name
+ * and not about to expire, on TLS 1.2 or newer only; plain HTTP redirects there, and the proxy
+ * sends HSTS. Results carry the MDN HTTP Observatory expectation names (anchors §6a).
  */
 import { expect, test } from '../../fixtures/index.js';
 import { checks } from '../../helpers/checklist.js';
 import { entryOf } from '../../helpers/entry/entry.js';
+import { certMinDays, inspectTls, tlsProblems } from '../../helpers/entry/tls.js';
 import { type Hop, hstsOf, REDIRECTION_PASSES, redirectionOf, SIX_MONTHS } from '../../helpers/entry/observatory.js';
 
 const NGINX_REDIRECT = 'server { listen 80; server_name <your host>; return 301 https://$host$request_uri; }';
@@ -45,6 +47,13 @@ test.describe('HTTPS entry', () => {
         ).toBe('https:');
         const res = await fetch(`${entry.current}/health`, { signal: AbortSignal.timeout(15_000) });
         expect(res.status, `GET ${entry.current}/health over HTTPS answered ${res.status}`).toBe(200);
+      });
+
+      await test.step('its certificate is trusted, for its name, valid long enough; TLS 1.0 and 1.1 are refused', async () => {
+        const minDays = certMinDays();
+        const view = await inspectTls(entry.current);
+        await evidence('TLS (certificate and protocols)', { minDays, ...view });
+        expect.soft(tlsProblems(view, minDays), 'TLS of the origin users reach').toEqual([]);
       });
 
       const deepPath = '/s/launch-check?from=http';

@@ -16,6 +16,7 @@ import { WopiOpen } from '../../helpers/api/schemas.js';
 import { checks } from '../../helpers/checklist.js';
 import { answerOf, explain } from '../../helpers/entry/answer.js';
 import { aliasOf, entryOf, isHttpsOrigin, originOf } from '../../helpers/entry/entry.js';
+import { certMinDays, inspectTls, tlsProblems } from '../../helpers/entry/tls.js';
 import {
   expectedOriginFor,
   expectedShareOrigin,
@@ -128,7 +129,10 @@ test.describe('the public origin behind the proxy', () => {
       const current = entryOf(run).current;
       const entries = await publicSiteUrls(adminApi);
       const checked = await Promise.all(entries.map(async (e) => ({ entry: e, https: isHttpsOrigin(e), reach: await reachable(e.replace(/\/$/, '')) })));
-      await evidence('public_site_url', { current, entries: checked });
+      // Certificate and protocols of every entry that answers over HTTPS (unreachable ones fail below).
+      const minDays = certMinDays();
+      const tlsViews = await Promise.all(checked.filter((c) => c.https && c.reach.ok).map((c) => inspectTls(c.entry.replace(/\/$/, ''))));
+      await evidence('public_site_url', { current, entries: checked, tls: { minDays, origins: tlsViews } });
       expect(
         entries.length,
         `public_site_url is empty: AsterDrive then builds relative links and refuses WOPI. Set it in Admin → System Settings → Site Settings to ["${current}"]`,
@@ -147,6 +151,7 @@ test.describe('the public origin behind the proxy', () => {
           )
           .toBe(true);
       }
+      expect.soft(tlsViews.flatMap((v) => tlsProblems(v, minDays)), 'TLS of the Public Site URLs').toEqual([]);
       expect(
         entries.map((e) => e.replace(/\/$/, '').toLowerCase()),
         `the origin users reach (${current}) is not a Public Site URL (${entries.join(', ')}): links would point elsewhere and CSRF checks rely on it. Add ${current}`,
