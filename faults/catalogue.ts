@@ -425,6 +425,7 @@ export const FAULTS: Fault[] = [
     proxy: ['cert-expiring-soon'],
     runs: ['2.1', '2.10'],
     fails: ['2.1', '2.10'],
+    share: 'independent-a',
   },
   {
     name: 'cert-one-name',
@@ -443,6 +444,7 @@ export const FAULTS: Fault[] = [
     proxy: ['legacy-tls'],
     runs: ['2.1', '2.10'],
     fails: ['2.1', '2.10'],
+    share: 'independent-d',
   },
   {
     name: 'host-not-preserved',
