@@ -10,6 +10,8 @@ import { notChecked, qualifiedPass } from '../../helpers/verdict.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Client errors that point at the platform rather than at a user's mistake. */
 const PLATFORM_4XX = new Set(['408', '413', '429']);
+/** The routes of AsterDrive's sign-in rate limit bucket (upstream src/api/routes/auth/mod.rs). */
+const AUTH_ROUTE = /^\/api\/v1\/auth\/(check|register|login|refresh|logout|setup|password\/reset|mfa|passkeys\/login|external-auth|invitations|contact-verification)(\/|$)/;
 
 /** `METHOD /path` lines of the 429s this run's own API calls received. */
 function ownRateLimited(): string[] {
@@ -35,12 +37,21 @@ test('no class of 5xx (or platform 4xx) repeats in the HTTP metrics', checks(['1
   const own429 = ownRateLimited();
   const count = (m: (typeof labelled)[number]) =>
     Number(m.value) - (m.labels?.status === '429' ? own429.filter((r) => routeMatches(m.labels?.method, m.labels?.route, r)).length : 0);
+  // The sign-in limiter's 429s are its job, and the limit probes of earlier suite runs against
+  // this server are in the same counters (which only a restart resets): 8.5 and 8.6 judge it.
+  const signInLimiter = (m: (typeof labelled)[number]) => m.labels?.status === '429' && AUTH_ROUTE.test(m.labels?.route ?? '');
   const repeated = labelled
-    .filter((m) => (m.labels?.status?.startsWith('5') || PLATFORM_4XX.has(m.labels?.status ?? '')) && count(m) >= 3)
+    .filter((m) => (m.labels?.status?.startsWith('5') || PLATFORM_4XX.has(m.labels?.status ?? '')) && !signInLimiter(m) && count(m) >= 3)
     .map((m) => `${m.labels?.method} ${m.labels?.route} → ${m.labels?.status}: ${count(m)} times`);
+  const limited = labelled.filter(signInLimiter).map((m) => `${m.labels?.method} ${m.labels?.route}: ${m.value}`);
   const requestsSeen = labelled.reduce((a, m) => a + Number(m.value), 0);
-  await evidence('repeated error classes', { requestsSeen, repeated, suiteOwn429: own429.length });
+  await evidence('repeated error classes', { requestsSeen, repeated, suiteOwn429: own429.length, signInLimiter429: limited });
   expect(repeated, 'error classes that repeat; read the server log for these routes').toEqual([]);
+  if (limited.length)
+    test.info().annotations.push({
+      type: 'note',
+      description: `429s of the sign-in rate limiter are left to 8.5 and 8.6 (they include this suite's own limit probes, this run's and earlier ones'): ${limited.join(', ')}`,
+    });
 });
 
 /**
