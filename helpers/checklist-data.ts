@@ -1,4 +1,4 @@
-// Generated from the canonical checklist-items.md; edit only together with it.
+// The checklist as data; unit/catalogue.test.ts keeps it equal to docs/checklist-items.md (edit both together).
 import type { ChecklistSection } from './checklist.js';
 
 export const SECTIONS: readonly ChecklistSection[] = [

@@ -1,4 +1,4 @@
-// Generated from the English locale files (errors/*.json, admin/audit.json).
+// The panel strings the stand-in shows, in English, as upstream frontend-panel/src/i18n/locales/en/errors/*.json and admin/audit.json word them (kept by hand).
 export const ERROR_MESSAGES = {
   error_page_default_label: 'Unexpected issue',
   error_page_default_title: 'This page could not finish loading.',
