@@ -4,7 +4,7 @@ import { expect, type Page } from '@playwright/test';
 export class AppShell {
   constructor(private readonly page: Page) {}
 
-  /** Upstream's universal "I'm in" landmark (ui reference §2.1). */
+  /** Upstream's universal "I'm in" landmark (upstream frontend-panel/src/pages/file-browser/FileBrowserWorkspace.tsx). */
   get dropZone() {
     return this.page.getByRole('region', { name: 'File drop zone' });
   }
@@ -15,7 +15,7 @@ export class AppShell {
 
   async signOut(username: string): Promise<void> {
     await this.page.getByRole('button', { name: username, exact: true }).click();
-    // Logout is a plain button inside the menu, not a menuitem (ui reference §2.2).
+    // Logout is a plain button inside the menu, not a menuitem (upstream frontend-panel/src/components/layout/HeaderControls.tsx).
     await this.page.getByRole('button', { name: 'Logout' }).click();
     await expect(this.page).toHaveURL(/\/login/);
   }

@@ -1,7 +1,8 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
 /**
- * The method chooser a file with several open methods shows (ui reference §4): a dialog named
+ * The method chooser a file with several open methods shows (upstream
+ * frontend-panel/src/components/files/preview/dialog/FilePreviewDialog.tsx): a dialog named
  * `Choose how to open this file`, one button per method named by its label (built-in viewers,
  * `Microsoft Viewer`, `Google Viewer`, admin-added preview/WOPI apps), and `More open methods`.
  */

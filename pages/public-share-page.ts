@@ -1,6 +1,6 @@
 import type { Download, Page } from '@playwright/test';
 
-/** `/s/<token>` as an anonymous visitor (ui reference §5.2). */
+/** `/s/<token>` as an anonymous visitor (upstream frontend-panel/src/pages/ShareViewPage.tsx). */
 export class PublicSharePage {
   constructor(private readonly page: Page) {}
 

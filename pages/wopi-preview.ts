@@ -14,7 +14,8 @@ const ERROR_WORDS =
   /\b(error|failed|failure|unable|cannot|can't|could not|couldn't|denied|forbidden|unauthori[sz]ed|not found|expired|invalid|unavailable|went wrong)\b/i;
 
 /**
- * The preview dialog of a file opened with a WOPI app in iframe mode (ui reference §4): the
+ * The preview dialog of a file opened with a WOPI app in iframe mode (upstream
+ * frontend-panel/src/components/files/preview/viewers/wopi/WopiPreview.tsx): the
  * dialog is named after the file; a hidden form posts into an `<iframe title="<app label>">`;
  * `Starting <label>...` while it loads, `This WOPI app is unavailable` when no session starts.
  */

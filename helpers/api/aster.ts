@@ -1,7 +1,7 @@
 /**
  * A signed-in AsterDrive API client (bearer style: the access JWT from the login cookie, sent as
- * `Authorization: Bearer`, so no CSRF header is needed; reference core §3.4). Each instance owns
- * one login, so parallel workers never share a single-use refresh token.
+ * `Authorization: Bearer`, so no CSRF header is needed; upstream src/api/middleware/auth.rs).
+ * Each instance owns one login, so parallel workers never share a single-use refresh token.
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -98,7 +98,7 @@ export class AsterClient {
     return this.call('GET', '/api/v1/auth/me', S.MeResp);
   }
 
-  // Folders and files (core §4)
+  // Folders and files (upstream src/api/routes/folders.rs, src/api/routes/files/)
   createFolder(name: string, parentId: number | null = null) {
     return this.call('POST', '/api/v1/folders', S.FolderInfo, { json: { name, parent_id: parentId } });
   }
@@ -115,7 +115,7 @@ export class AsterClient {
     return this.call('DELETE', `/api/v1/files/${id}`, z.unknown());
   }
 
-  /** Direct multipart upload; folder_id goes in the query string (core gotcha 11). */
+  /** Direct multipart upload; folder_id goes in the query string (upstream src/api/routes/files/upload.rs). */
   async uploadBytes(name: string, bytes: Uint8Array, folderId: number | null, mimeType = 'application/octet-stream') {
     const form = new FormData();
     form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mimeType }), name);
@@ -127,10 +127,11 @@ export class AsterClient {
   }
 
   /**
-   * Chunked upload from a file on disk (core §4.5): init, one PUT per chunk, complete. Only one
-   * chunk is in flight at a time, so memory stays flat. A chunk of up to 16 MiB is read into one
-   * buffer and sent as is: `npm run bench` measured a stream body (Node stream -> web stream ->
-   * undici) at about 1.6x the client CPU of the same chunk as a buffer. Larger chunks stream.
+   * Chunked upload from a file on disk (upstream src/api/routes/files/upload.rs): init, one PUT
+   * per chunk, complete. Only one chunk is in flight at a time, so memory stays flat. A chunk of
+   * up to 16 MiB is read into one buffer and sent as is: `npm run bench` measured a stream body
+   * (Node stream -> web stream -> undici) at about 1.6x the client CPU of the same chunk as a buffer.
+   * Larger chunks stream.
    */
   async uploadFileChunked(filePath: string, folderId: number | null, name = path.basename(filePath)) {
     const { size } = await stat(filePath);
@@ -184,7 +185,7 @@ export class AsterClient {
     return this.call('GET', `/api/v1/files/${id}/versions`, z.array(S.FileVersion));
   }
 
-  // Trash (core §6)
+  // Trash (upstream src/api/routes/trash.rs)
   trash() {
     return this.call('GET', '/api/v1/trash', S.TrashContents);
   }
@@ -195,7 +196,7 @@ export class AsterClient {
     return this.call('DELETE', `/api/v1/trash/${kind}/${id}`, z.unknown());
   }
 
-  // Shares (core §5)
+  // Shares (upstream src/api/routes/shares.rs)
   createShare(target: { type: 'file' | 'folder'; id: number }, opts: { password?: string; expires_at?: string | null; max_downloads?: number } = {}) {
     return this.call('POST', '/api/v1/shares', S.ShareInfo, { json: { target, ...opts } });
   }
@@ -206,7 +207,7 @@ export class AsterClient {
     return this.call('DELETE', `/api/v1/shares/${id}`, z.unknown());
   }
 
-  // WebDAV accounts (integrations §1.2)
+  // WebDAV accounts (upstream src/api/routes/webdav_accounts.rs)
   createWebdavAccount(username: string, rootFolderId: number | null = null) {
     return this.call('POST', '/api/v1/webdav-accounts', S.WebdavAccountCreated, {
       json: { username, password: null, root_folder_id: rootFolderId },
@@ -219,12 +220,12 @@ export class AsterClient {
     return this.call('GET', '/api/v1/webdav-accounts/settings', S.WebdavSettings);
   }
 
-  // WOPI (integrations §2.4)
+  // WOPI (upstream src/api/routes/files/access.rs open_wopi)
   wopiOpen(fileId: number, appKey: string) {
     return this.call('POST', `/api/v1/files/${fileId}/wopi/open`, S.WopiOpen, { json: { app_key: appKey } });
   }
 
-  // Admin (integrations §4)
+  // Admin (upstream src/api/routes/admin/)
   systemInfo() {
     return this.call('GET', '/api/v1/admin/system-info', S.SystemInfo);
   }
@@ -251,7 +252,7 @@ export class AsterClient {
   policies() {
     return this.call('GET', '/api/v1/admin/policies', S.offsetPage(S.StoragePolicy), { query: { limit: 100 } });
   }
-  /** The admin "Test Connection" of a saved policy: 200 when the storage answers (integrations §4.3). */
+  /** The admin "Test Connection" of a saved policy: 200 when the storage answers (upstream src/api/routes/admin/policies.rs). */
   testPolicy(id: number) {
     return this.http.raw('POST', `/api/v1/admin/policies/${id}/test`, { timeoutMs: 60_000 });
   }
@@ -306,7 +307,7 @@ export class AsterClient {
   createTeam(body: { name: string; admin_identifier: string; storage_quota?: number; policy_group_id?: number }) {
     return this.call('POST', '/api/v1/admin/teams', S.AdminTeam, { json: body });
   }
-  /** Admin-created accounts are active and email-verified (integrations §4.5). */
+  /** Admin-created accounts are active and email-verified. */
   // upstream: src/services/user/account/admin.rs CreateUserOutput (generated_password is skipped when None).
   createUser(username: string, email: string, password: string) {
     return this.call('POST', '/api/v1/admin/users', z.object({ user: S.UserInfo }).passthrough(), { json: { username, email, password } });
@@ -317,7 +318,7 @@ export class AsterClient {
   deleteUser(id: number) {
     return this.call('DELETE', `/api/v1/admin/users/${id}`, z.unknown());
   }
-  /** The admin "Send test email" (integrations §3.2); the raw answer, since 503 is a verdict, not an error. */
+  /** The admin "Send test email" (upstream src/services/ops/config/actions.rs); the raw answer, since 503 is a verdict, not an error. */
   sendTestEmail(targetEmail: string) {
     return this.http.raw('POST', '/api/v1/admin/config/mail/action', { json: { action: 'send_test_email', target_email: targetEmail }, timeoutMs: 60_000 });
   }

@@ -1,5 +1,5 @@
 /**
- * Reading AsterDrive's data directory (integrations §5): `data/config.toml` and its generated
+ * Reading AsterDrive's data directory (upstream src/config/paths.rs): `data/config.toml` and its generated
  * secrets, the owner and mode of every entry, and the sizes of the database, the objects, the
  * avatars and the temporary directories. Secrets are registered for redaction and never returned
  * in clear to messages or evidence (only whether they are present and unchanged).
@@ -10,7 +10,7 @@ import type { SuiteConfig } from '../config.js';
 import { registerSecret } from '../secrets.js';
 import type { RunState } from '../target/run-state.js';
 
-/** The [auth] secrets AsterDrive generates and writes back into config.toml (integrations §5). */
+/** The [auth] secrets AsterDrive generates and writes back into config.toml (upstream src/config/loader.rs). */
 export const SECRET_KEYS = [
   'jwt_secret',
   'share_cookie_secret',

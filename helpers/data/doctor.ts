@@ -1,6 +1,6 @@
 /**
  * Runs `aster_drive doctor --output-format json` and judges it by `data.status` (the `ok` field is
- * true even when checks fail; integrations §6), as check 10.13 does.
+ * true even when checks fail; upstream src/cli/doctor/mod.rs), as check 10.13 does.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

@@ -1,6 +1,6 @@
 /**
  * Tells AsterDrive's answers from a proxy's: AsterDrive puts an `X-Request-ID` on its responses
- * (core §1.6) and errors in its JSON envelope; a proxy's own pages are plain text or HTML
+ * (upstream src/runtime/components.rs) and errors in its JSON envelope; a proxy's own pages are plain text or HTML
  * (nginx: `Server: nginx`; the suite's entry proxy: `Server: launch-entry-proxy`).
  */
 import { PROXY_SERVER } from '../proxy/entry-proxy.js';

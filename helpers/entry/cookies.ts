@@ -1,6 +1,7 @@
 /**
  * AsterDrive's auth cookies as the browser receives them (the real Set-Cookie lines of login and
- * refresh), and the audit rules of core §3.2 / anchors §6a–6d by cookie name.
+ * refresh), and the audit rules of upstream src/api/routes/auth/cookies.rs / anchors §6a–6d by
+ * cookie name.
  */
 import { z } from 'zod';
 import { LoginResp } from '../api/schemas.js';
@@ -49,7 +50,7 @@ export function cookiesOf(res: Response): Map<string, ParsedCookie> {
   return out;
 }
 
-/** What AsterDrive sets (core §3.2): HttpOnly and Path per cookie; Secure and SameSite for all. */
+/** What AsterDrive sets (upstream src/api/routes/auth/cookies.rs): HttpOnly and Path per cookie; Secure and SameSite for all. */
 export const AUTH_COOKIES = {
   aster_access: { httpOnly: true, path: '/', ttl: 'access' },
   aster_refresh: { httpOnly: true, path: '/api/v1/auth', ttl: 'refresh' },
@@ -87,7 +88,7 @@ export function cookieProblems(c: ParsedCookie | undefined, name: AuthCookieName
   return problems;
 }
 
-/** A login of its own (its own refresh token, core gotcha 6); the caller logs out with `logout`. */
+/** A login of its own (its own refresh token, upstream src/services/auth/local/tokens/refresh.rs); the caller logs out with `logout`. */
 export async function freshLogin(baseURL: string, creds: { identifier: string; password: string }, headers: Record<string, string> = {}) {
   const res = await fetch(new URL('/api/v1/auth/login', baseURL), {
     method: 'POST',
@@ -116,7 +117,7 @@ export function cookieHeader(cookies: Map<string, ParsedCookie>, names: string[]
     .join('; ');
 }
 
-/** POST /auth/refresh with the refresh and CSRF cookies and the X-CSRF-Token header (core §3.6). */
+/** POST /auth/refresh with the refresh and CSRF cookies and the X-CSRF-Token header (upstream src/api/routes/auth/session.rs). */
 export async function refresh(baseURL: string, cookies: Map<string, ParsedCookie>) {
   const res = await fetch(new URL('/api/v1/auth/refresh', baseURL), {
     method: 'POST',

@@ -1,5 +1,5 @@
 /**
- * The Public Site URL setting (`public_site_url`, integrations §4.2), read only, and the addresses
+ * The Public Site URL setting (`public_site_url`, upstream src/config/site_url.rs), read only, and the addresses
  * AsterDrive and its panel build from it.
  */
 import { type Browser, chromium } from '@playwright/test';
@@ -24,7 +24,7 @@ export async function publicSiteUrls(admin: AsterClient): Promise<string[]> {
 
 /**
  * The origin AsterDrive uses in a URL it builds for a request (WebDAV endpoint, WOPISrc): the
- * entry that exactly matches the request origin, else the first (integrations §1.1, §2.4).
+ * entry that exactly matches the request origin, else the first (upstream src/config/site_url.rs public_site_url_for_request).
  */
 export function expectedOriginFor(requestOrigin: string, entries: string[]): string | undefined {
   const norm = entries.map((e) => e.replace(/\/$/, '').toLowerCase());
@@ -33,7 +33,7 @@ export function expectedOriginFor(requestOrigin: string, entries: string[]): str
 
 /**
  * The origin of a share link as the panel builds it: `/s/<token>` on the first Public Site URL,
- * else on the page's own origin (ui reference §5.1; upstream frontend-panel/src/lib/publicSiteUrl.ts).
+ * else on the page's own origin (upstream frontend-panel/src/lib/publicSiteUrl.ts).
  */
 export function expectedShareOrigin(pageOrigin: string, entries: string[]): string {
   return (entries[0] ?? pageOrigin).replace(/\/$/, '').toLowerCase();

@@ -1,12 +1,14 @@
 /**
- * How AsterDrive sees a request's own origin behind the proxy (core §9.4: actix ConnectionInfo,
- * from X-Forwarded-Proto / X-Forwarded-Host / Host). Two probes, each a real client's symptom:
+ * How AsterDrive sees a request's own origin behind the proxy (actix ConnectionInfo, from
+ * X-Forwarded-Proto / X-Forwarded-Host / Host; upstream src/webdav/mod.rs,
+ * src/api/routes/auth/session.rs). Two probes, each a real client's symptom:
  *
  * - WebDAV COPY with an absolute `Destination` (what desktop clients send): AsterDrive accepts
  *   it only when the destination's scheme and host equal the request's own origin (502
  *   otherwise). Trying `https://host` and `http://host` tells a lost Host from a lost scheme.
- * - The sign-in request-source check (core §3.5) through an alias of the entry that is not a
- *   Public Site URL: the browser's `Origin` must equal the request's own `scheme://host`.
+ * - The sign-in request-source check (upstream src/api/routes/auth/session.rs) through an alias
+ *   of the entry that is not a Public Site URL: the browser's `Origin` must equal the
+ *   request's own `scheme://host`.
  */
 import type { AsterClient } from '../api/aster.js';
 import { type Answer, classify, explain } from './answer.js';

@@ -73,7 +73,7 @@ export function streamedRequest(url: string, method: string, headers: Record<str
 }
 
 /**
- * The multipart body of a direct upload (core §4.4), streamed: one part `file` with the file name.
+ * The multipart body of a direct upload (upstream src/api/routes/files/upload.rs), streamed: one part `file` with the file name.
  * Returns the stream and its exact length.
  */
 export function multipartStream(name: string, size: number, mimeType = 'application/octet-stream') {

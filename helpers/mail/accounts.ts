@@ -1,6 +1,6 @@
 /**
  * Throwaway accounts for the mail flows (registration, password reset, email change): named
- * `lt-<runId>-<label>` (AsterDrive usernames are 4–16 characters, integrations §0.2), mailed at a
+ * `lt-<runId>-<label>` (AsterDrive usernames are 4–16 characters, upstream src/services/auth/local/validation.rs), mailed at a
  * run-namespaced address, and removed by the admin after the test, pass or fail.
  */
 import type { OwnedData } from '../../fixtures/owned-data.js';

@@ -1,7 +1,7 @@
 /**
  * Mail as a person receives it: a typed helper over `mailpit-api` (tooling notes §2.2) that waits
  * for the message AsterDrive sent to one address, pulls the emailed links out of it and checks
- * that they point at the site's public origin (integrations §3.3: mail links are built from the
+ * that they point at the site's public origin (upstream src/services/mail/template.rs: mail links are built from the
  * first `public_site_url` entry, or are bare relative paths when it is empty).
  *
  * Every address the suite mails is run-namespaced (`launch+lt-<runId>-<label>@<domain>`), so

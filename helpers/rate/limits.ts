@@ -1,5 +1,5 @@
 /**
- * AsterDrive's rate-limit tiers (core §8) as the suite probes them, and the limits the suite gives
+ * AsterDrive's rate-limit tiers (upstream src/api/middleware/rate_limit.rs) as the suite probes them, and the limits the suite gives
  * a managed target.
  *
  * AsterDrive keeps one token bucket per tier and client IP: `burst_size` tokens, one more every

@@ -60,7 +60,7 @@ export async function startManagedTarget(opts: StartOptions = {}): Promise<Manag
       ASTER__SERVER__HOST: '127.0.0.1',
       ASTER__SERVER__PORT: String(port),
       ASTER__DATABASE__URL: databaseUrl,
-      // Plain-HTTP loopback bootstrap, as upstream's own e2e launcher does (core §2.7).
+      // Plain-HTTP loopback bootstrap, as upstream's own e2e launcher does (frontend-panel/scripts/run-e2e-server.sh).
       ASTER__AUTH__BOOTSTRAP_INSECURE_COOKIES: 'true',
       ASTER__LOGGING__LEVEL: 'warn',
       STANDIN_FEATURES: 'metrics',

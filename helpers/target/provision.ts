@@ -1,7 +1,7 @@
 /**
  * Provisions a fresh managed target through the public API, exactly as an operator would:
  * first admin via setup, a default local storage policy, an ordinary user, then the settings
- * the run needs (mail to Mailpit, the suite's WOPI discovery). Reference: core §2.7.
+ * the run needs (mail to Mailpit, the suite's WOPI discovery). Upstream's e2e does the same in frontend-panel/e2e/support/auth.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -18,7 +18,7 @@ export function generatedPassword(): string {
   return `Lt-${randomBytes(18).toString('base64url')}`;
 }
 
-/** A local storage policy body, as the storage setup wizard sends it (core §2.4). */
+/** A local storage policy body, as the storage setup wizard sends it (upstream src/api/dto/admin.rs CreatePolicyReq). */
 export function localPolicy(name: string, basePath: string, isDefault: boolean) {
   return {
     name,
@@ -50,7 +50,7 @@ export function createPolicyDir(workdir: string): void {
 }
 
 /**
- * The two steps every fresh AsterDrive needs (core gotcha 3): the first admin through setup, then a
+ * The two steps every fresh AsterDrive needs (upstream src/services/system_setup.rs): the first admin through setup, then a
  * default local storage policy. Returns the signed-in admin.
  */
 export async function bootstrapFresh(baseURL: string, admin: Credentials, email = `${admin.identifier}@launch.test`): Promise<AsterClient> {
@@ -106,7 +106,7 @@ export async function provisionManaged(state: RunState): Promise<RunState> {
   }
   let wopi = state.wopi;
   if (wopi?.discoveryUrl) {
-    // The "Build apps from WOPI discovery" action an operator clicks in Site Settings (integrations §2.1).
+    // The "Build apps from WOPI discovery" action an operator clicks in Site Settings (upstream src/services/ops/config/actions.rs).
     await admin.call('POST', '/api/v1/admin/config/frontend_preview_apps_json/action', z.unknown(), {
       json: { action: 'build_wopi_discovery_preview_config', discovery_url: wopi.discoveryUrl },
     });

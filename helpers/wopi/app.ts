@@ -1,14 +1,14 @@
 /**
  * Which WOPI app the suite launches for a file type, and whether the suite can act as its
  * Office server. With a real Office server whose discovery publishes a proof key, every host
- * call must be signed by that server, so the suite cannot save on its behalf (integrations §2.6).
+ * call must be signed by that server, so the suite cannot save on its behalf (upstream src/services/preview/wopi/proof.rs).
  */
 import { z } from 'zod';
 import type { AsterClient } from '../api/aster.js';
 import type { RunState } from '../target/run-state.js';
 
 /**
- * The preview-app registry (`frontend_preview_apps_json`, integrations §2.1).
+ * The preview-app registry (`frontend_preview_apps_json`).
  * upstream: src/services/preview/apps/types.rs PublicPreviewAppsConfig, PublicPreviewAppDefinition: `labels`, `extensions`
  * and `config` are skipped when empty, `enabled` may be absent from hand-written JSON (it defaults to true).
  */
@@ -81,7 +81,7 @@ export const PublicPreviewApp = z
   .passthrough();
 export type PublicPreviewApp = z.output<typeof PublicPreviewApp>;
 
-/** The preview apps an anonymous panel loads (integrations §2.1). */
+/** The preview apps an anonymous panel loads (upstream src/api/routes/public.rs). */
 export async function publicPreviewApps(baseURL: string): Promise<PublicPreviewApp[]> {
   const res = await fetch(new URL('/api/v1/public/preview-apps', baseURL), { signal: AbortSignal.timeout(15_000) });
   const text = await res.text();

@@ -1,5 +1,5 @@
 /**
- * The host calls an Office server makes against AsterDrive (integrations §2.5), played by the
+ * The host calls an Office server makes against AsterDrive (upstream src/api/routes/wopi.rs), played by the
  * suite: CheckFileInfo, GetFile, Lock, PutFile, Unlock.
  */
 import { z } from 'zod';

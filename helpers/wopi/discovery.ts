@@ -1,5 +1,5 @@
 /**
- * Reads a WOPI discovery document the way AsterDrive does (integrations §2.2): namespace-prefix
+ * Reads a WOPI discovery document the way AsterDrive does (upstream src/services/preview/wopi/discovery/parser.rs): namespace-prefix
  * agnostic, case-insensitive names, `action` elements anywhere (net-zone is ignored), `ext`
  * without a leading dot, `*` as a wildcard, at most one `proof-key`.
  */

@@ -1,6 +1,7 @@
 /**
  * The Office side of WOPI, played by the suite on managed targets: it serves a discovery document
- * (integrations §2.2) and accepts the form POST the panel sends to the action URL (§2.4).
+ * (upstream src/services/preview/wopi/discovery/parser.rs) and accepts the form POST the panel
+ * sends to the action URL (upstream frontend-panel/src/components/files/preview/viewers/wopi/WopiPreview.tsx).
  *
  * Like a real Office server, the launch page loads the document before it shows it: CheckFileInfo
  * (`GET <WOPISrc>?access_token=…`) and GetFile (`GET <WOPISrc>/contents?access_token=…`), then

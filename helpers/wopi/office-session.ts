@@ -1,7 +1,7 @@
 /**
  * Shared steps of the WOPI checks: put a real Office document in a folder, launch an editing
  * session as the panel does, and make the host calls an Office server makes for an open-edit-save
- * (integrations §2.5, §2.7), recording every answer (status, who answered, WOPI headers) so that
+ * (upstream src/api/routes/wopi.rs), recording every answer (status, who answered, WOPI headers) so that
  * the checks can judge the save (6.9, 10.10) and the path through the proxy (6.10).
  */
 import type { AsterClient } from '../api/aster.js';
@@ -18,7 +18,7 @@ export interface HostCall {
   /** Path of the host URL (the token is in the query, never recorded). */
   path: string;
   status: number;
-  /** AsterDrive puts a request id on every response it writes (core §1.6); a proxy's own page has none. */
+  /** AsterDrive puts a request id on every response it writes (upstream src/runtime/components.rs); a proxy's own page has none. */
   requestId: string | null;
   contentType: string | null;
   cacheControl: string | null;

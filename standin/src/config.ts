@@ -111,7 +111,7 @@ export function loadStaticConfig(cwd = process.cwd()): StaticConfig {
   if (!fs.existsSync(file)) fs.writeFileSync(file, defaultToml(), { mode: 0o600 });
   let text = fs.readFileSync(file, 'utf8');
   let toml = parseToml(text);
-  // Missing secrets are generated and written back, as upstream does (integrations §5).
+  // Missing secrets are generated and written back, as upstream does (src/config/loader.rs).
   toml.auth ??= {};
   const auth = toml.auth;
   let appended = '';

@@ -34,7 +34,7 @@ function cliError(code: string, message: string): number {
   return 1;
 }
 
-/** `doctor` subcommand (integrations §6): JSON envelope with ok:true even when status is fail; exit 1 iff fail. */
+/** `doctor` subcommand (upstream src/cli/doctor/mod.rs): JSON envelope with ok:true even when status is fail; exit 1 iff fail. */
 export async function runDoctor(argv: string[]): Promise<number> {
   const url = arg(argv, '--database-url') ?? process.env.ASTER_CLI_DATABASE_URL;
   const format = arg(argv, '--output-format') ?? process.env.ASTER_CLI_OUTPUT_FORMAT ?? 'auto';

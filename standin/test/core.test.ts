@@ -18,13 +18,15 @@ function setCookies(r: Response): string[] {
   return r.headers.getSetCookie();
 }
 
-test('[core §1.1] unknown /api/v1 path is 404 endpoint.not_found', async () => {
+// upstream src/api/common.rs
+test('[api] unknown /api/v1 path is 404 endpoint.not_found', async () => {
   const r = await fetch(`${s.baseURL}/api/v1/definitely/not/here`);
   expect(r.status).toBe(404);
   expect(await r.json()).toEqual({ code: 'endpoint.not_found', msg: 'endpoint not found', error: { retryable: false } });
 });
 
-test('[core §2.1-§2.4] setup state machine: needs_admin -> needs_storage -> ready', async () => {
+// upstream src/services/system_setup.rs, src/services/storage_policy/policy/policies.rs
+test('[setup] setup state machine: needs_admin -> needs_storage -> ready', async () => {
   const ready = async () => (await (await fetch(`${s.baseURL}/health/ready`)).json()).data.status;
   expect(await ready()).toBe('needs_admin');
   const check = await (await fetch(`${s.baseURL}/api/v1/auth/check`, { method: 'POST' })).json();
@@ -64,7 +66,8 @@ async function bootstrapPolicyOnly(): Promise<Session> {
   return a;
 }
 
-test('[core §1.6 §9.1] X-Request-ID uuid, default security headers, no HSTS, no CSP on JSON', async () => {
+// upstream src/runtime/components.rs (request id, default headers), src/api/routes/frontend.rs (CSP)
+test('[runtime] X-Request-ID uuid, default security headers, no HSTS, no CSP on JSON', async () => {
   const r = await fetch(`${s.baseURL}/api/v1/auth/check`, { method: 'POST' });
   expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   expect(r.headers.get('x-frame-options')).toBe('SAMEORIGIN');
@@ -78,7 +81,8 @@ test('[core §1.6 §9.1] X-Request-ID uuid, default security headers, no HSTS, n
   expect(spa.headers.get('cache-control')).toBe('no-cache');
 });
 
-test('[core §1.5] JSON content-type, malformed JSON and 1 MiB limit', async () => {
+// upstream src/api/extractors.rs
+test('[api] JSON content-type, malformed JSON and 1 MiB limit', async () => {
   const url = `${s.baseURL}/api/v1/auth/login`;
   const noCt = await fetch(url, { method: 'POST', body: '{"identifier":"a","password":"b"}', headers: { 'content-type': 'text/plain' } });
   expect(noCt.status).toBe(400);
@@ -94,7 +98,8 @@ test('[core §1.5] JSON content-type, malformed JSON and 1 MiB limit', async () 
   expect(big.status).toBe(413);
 });
 
-test('[core §3.1 §3.2] login body is only status+expires_in; cookies have exact flags', async () => {
+// upstream src/api/routes/auth/session.rs, src/api/routes/auth/cookies.rs
+test('[auth] login body is only status+expires_in; cookies have exact flags', async () => {
   const r = await fetch(`${s.baseURL}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -126,7 +131,8 @@ test('[core §3.1 §3.2] login body is only status+expires_in; cookies have exac
   expect(await wrong.json()).toMatchObject({ code: 'auth.credentials_failed', msg: 'Invalid Credentials' });
 });
 
-test('[core §3.5] cookie-authenticated POST without X-CSRF-Token is 403 auth.csrf_header_missing', async () => {
+// upstream src/api/middleware/auth.rs
+test('[auth] cookie-authenticated POST without X-CSRF-Token is 403 auth.csrf_header_missing', async () => {
   const noHeader = await admin.ctx.post('/api/v1/folders', { data: { name: 'csrf-a', parent_id: null } });
   expect(noHeader.status()).toBe(403);
   expect((await noHeader.json()).code).toBe('auth.csrf_header_missing');
@@ -165,7 +171,8 @@ test('[core §3.5] cookie-authenticated POST without X-CSRF-Token is 403 auth.cs
   await b.dispose();
 });
 
-test('[core §3.4] missing token is 401 auth.token_missing; refresh JWT as bearer is auth.token_invalid', async () => {
+// upstream src/api/middleware/auth.rs
+test('[auth] missing token is 401 auth.token_missing; refresh JWT as bearer is auth.token_invalid', async () => {
   const r = await fetch(`${s.baseURL}/api/v1/auth/me`);
   expect(r.status).toBe(401);
   expect((await r.json()).code).toBe('auth.token_missing');
@@ -179,7 +186,8 @@ test('[core §3.4] missing token is 401 auth.token_missing; refresh JWT as beare
   expect((await me.json()).code).toBe('auth.token_invalid');
 });
 
-test('[core §3.6] refresh rotation: same-client replay within 15 s is stale, other replay revokes all sessions', async () => {
+// upstream src/services/auth/local/tokens/refresh.rs
+test('[auth] refresh rotation: same-client replay within 15 s is stale, other replay revokes all sessions', async () => {
   await createUser(admin, 'rotator');
   const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, {
     method: 'POST',
@@ -217,7 +225,8 @@ test('[core §3.6] refresh rotation: same-client replay within 15 s is stale, ot
   expect((await me.json()).code).toBe('auth.token_invalid');
 });
 
-test('[core §3.7] logout clears cookies with Max-Age=0 but the access JWT stays valid', async () => {
+// upstream src/api/routes/auth/session.rs
+test('[auth] logout clears cookies with Max-Age=0 but the access JWT stays valid', async () => {
   const lr = await fetch(`${s.baseURL}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -251,7 +260,8 @@ test('[core §3.7] logout clears cookies with Max-Age=0 but the access JWT stays
   expect(rf.status).toBe(401);
 });
 
-test('[core §3.1 integrations §4.5] generated password forces password_change_required', async () => {
+// upstream src/services/user/account/admin.rs, src/api/middleware/auth.rs
+test('[users] generated password forces password_change_required', async () => {
   const r = await admin.ctx.post('/api/v1/admin/users', { data: { username: 'genpw', email: 'genpw@example.com' }, headers: { 'X-CSRF-Token': admin.csrf } });
   expect(r.status()).toBe(201);
   const data = (await r.json()).data;
@@ -267,7 +277,8 @@ test('[core §3.1 integrations §4.5] generated password forces password_change_
   await ctx.dispose();
 });
 
-test('[core gotcha 12] pending-activation login is 401 auth.credentials_failed', async () => {
+// upstream src/services/auth/local/password.rs
+test('[auth] pending-activation login is 401 auth.credentials_failed', async () => {
   const reg = await fetch(`${s.baseURL}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -283,7 +294,8 @@ test('[core gotcha 12] pending-activation login is 401 auth.credentials_failed',
   expect((await lr.json()).code).toBe('auth.credentials_failed');
 });
 
-test('[integrations §4.1] config values are strings; booleans validated; unknown keys are custom; SMTP password redacted', async () => {
+// upstream src/services/ops/config/system.rs
+test('[config] config values are strings; booleans validated; unknown keys are custom; SMTP password redacted', async () => {
   const h = { 'X-CSRF-Token': admin.csrf };
   const jsonBool = await admin.ctx.put('/api/v1/admin/config/webdav_enabled', { data: { value: false }, headers: h });
   expect(jsonBool.status()).toBe(400);

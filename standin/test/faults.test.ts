@@ -45,7 +45,8 @@ test('[fault missing-objects] blobs vanish after write: download fails with a st
   }
 });
 
-test('[integrations §4.3 core §7] S3 policy test against a dead endpoint returns storage.* with diagnostic; ready is 503 when default storage is down', async () => {
+// upstream src/api/routes/admin/policies.rs, src/api/routes/health.rs
+test('[storage] S3 policy test against a dead endpoint returns storage.* with diagnostic; ready is 503 when default storage is down', async () => {
   const s = await startStandin();
   try {
     const admin = await bootstrap(s.baseURL);
@@ -81,7 +82,8 @@ test('[integrations §4.3 core §7] S3 policy test against a dead endpoint retur
   }
 });
 
-test('[integrations §1.2 §1.5] WebDAV account over the Vfs: PUT creates, overwrite adds a version, LOCK shows as web_dav in admin locks', async () => {
+// upstream src/api/routes/webdav_accounts.rs, src/webdav/handlers/locks.rs, src/api/routes/admin/locks.rs
+test('[webdav] WebDAV account over the Vfs: PUT creates, overwrite adds a version, LOCK shows as web_dav in admin locks', async () => {
   const s = await startStandin();
   try {
     const admin = await bootstrap(s.baseURL);

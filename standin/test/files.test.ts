@@ -17,7 +17,8 @@ test.afterAll(async () => {
   await s?.kill();
 });
 
-test('[core §4.4 gotcha 10/11] direct upload: first file part wins, query folder_id, auto-rename name (1).ext', async () => {
+// upstream src/api/routes/files/upload.rs, src/db/repository/file_repo/query/names.rs (auto-rename)
+test('[upload] direct upload: first file part wins, query folder_id, auto-rename name (1).ext', async () => {
   const folder = (await (await admin.ctx.post('/api/v1/folders', { data: { name: 'docs', parent_id: null }, headers: H() })).json()).data;
   const r = await admin.ctx.post(`/api/v1/files/upload?folder_id=${folder.id}`, {
     multipart: { note: 'ignored', file: { name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') } },
@@ -41,7 +42,8 @@ test('[core §4.4 gotcha 10/11] direct upload: first file part wins, query folde
   expect(list.next_file_cursor).toBeNull();
 });
 
-test('[core §4.7] download headers, single Range 206, invalid/multi/unsatisfiable Range 400 bad_request, If-None-Match 304', async () => {
+// upstream src/api/routes/files/access.rs, src/services/files/file/download/range.rs
+test('[download] download headers, single Range 206, invalid/multi/unsatisfiable Range 400 bad_request, If-None-Match 304', async () => {
   const f = await upload(admin, 'naïve file.bin', Buffer.from('0123456789'));
   const full = await admin.ctx.get(`/api/v1/files/${f.id}/download`);
   expect(full.status()).toBe(200);
@@ -69,7 +71,8 @@ test('[core §4.7] download headers, single Range 206, invalid/multi/unsatisfiab
   expect((await admin.ctx.get(`/api/v1/files/${f.id}/download?disposition=other`)).status()).toBe(400);
 });
 
-test('[core §4.5] chunked upload: 0-based chunks, exact sizes, incomplete completion is 500 upload.incomplete_chunks', async () => {
+// upstream src/services/files/upload/chunk.rs, src/services/files/upload/complete/plan.rs
+test('[upload] chunked upload: 0-based chunks, exact sizes, incomplete completion is 500 upload.incomplete_chunks', async () => {
   const direct = await admin.ctx.post('/api/v1/files/upload/init', { data: { filename: 'small.bin', total_size: 1024 }, headers: H() });
   expect((await direct.json()).data).toMatchObject({ mode: 'direct', upload_id: null });
   const zero = await admin.ctx.post('/api/v1/files/upload/init', { data: { filename: 'empty.bin', total_size: 0 }, headers: H() });
@@ -109,7 +112,8 @@ test('[core §4.5] chunked upload: 0-based chunks, exact sizes, incomplete compl
   expect((await admin.ctx.get('/api/v1/files/upload/00000000-0000-0000-0000-000000000000')).status()).toBe(404);
 });
 
-test('[core §4.9] content update creates versions; If-Match mismatch 412 file.etag_mismatch; locked file 423', async () => {
+// upstream src/api/routes/files/versions.rs, src/api/routes/files/mutations.rs
+test('[versions] content update creates versions; If-Match mismatch 412 file.etag_mismatch; locked file 423', async () => {
   const f = await upload(admin, 'v.txt', 'one');
   const first = await admin.ctx.get(`/api/v1/files/${f.id}/download`);
   const etag = first.headers().etag!;
@@ -139,7 +143,8 @@ test('[core §4.9] content update creates versions; If-Match mismatch 412 file.e
   await admin.ctx.post(`/api/v1/files/${f.id}/lock`, { data: { locked: false }, headers: H() });
 });
 
-test('[core §6] trash: delete moves to trash, restore brings it back (audit file_restore), empty trash runs trash_purge_all', async () => {
+// upstream src/api/routes/trash.rs
+test('[trash] trash: delete moves to trash, restore brings it back (audit file_restore), empty trash runs trash_purge_all', async () => {
   const f = await upload(admin, 'trashme.txt', 'bye');
   expect((await admin.ctx.delete(`/api/v1/files/${f.id}`, { headers: H() })).status()).toBe(200);
   expect((await admin.ctx.get(`/api/v1/files/${f.id}`)).status()).toBe(404);
@@ -166,7 +171,8 @@ test('[core §6] trash: delete moves to trash, restore brings it back (audit fil
   expect(tasks.total).toBeGreaterThanOrEqual(1);
 });
 
-test('[core §5] share password flow: 403 password_required, wrong 401, verify cookie, download counting and limit', async () => {
+// upstream src/api/routes/share_public.rs, src/services/share/access.rs
+test('[shares] share password flow: 403 password_required, wrong 401, verify cookie, download counting and limit', async () => {
   const f = await upload(admin, 'shared.txt', 'secret content');
   const cr = await admin.ctx.post('/api/v1/shares', { data: { target: { type: 'file', id: f.id }, password: 'pw-1234', max_downloads: 1 }, headers: H() });
   expect(cr.status()).toBe(201);
@@ -214,7 +220,8 @@ test('[core §5] share password flow: 403 password_required, wrong 401, verify c
   await anon.dispose();
 });
 
-test('[core §4.8] thumbnail: 202 + Retry-After 2 while a thumbnail_generate task renders, then 200 image/webp; unsupported type 400', async () => {
+// upstream src/api/routes/files/access.rs
+test('[thumbnail] thumbnail: 202 + Retry-After 2 while a thumbnail_generate task renders, then 200 image/webp; unsupported type 400', async () => {
   const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 10, b: 10 } } })
     .png()
     .toBuffer();

@@ -19,7 +19,8 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => s?.kill());
 
-test('[integrations §1.4] litmus basic, copymove, props, locks and http pass (at least upstream: all but delete_fragment)', async () => {
+// upstream src/webdav/handlers/
+test('[webdav] litmus basic, copymove, props, locks and http pass (at least upstream: all but delete_fragment)', async () => {
   test.setTimeout(300_000);
   const admin = await bootstrap(s.baseURL);
   const res = await admin.ctx.post('/api/v1/webdav-accounts', {

@@ -66,7 +66,8 @@ test('[core acceptance] acknowledged writes, blobs and the jwt secret survive SI
   }
 });
 
-test('[core §2.2] setup from an https origin stores public_site_url and flips auth_cookie_secure to "true"', async () => {
+// upstream src/api/routes/auth/public.rs
+test('[setup] setup from an https origin stores public_site_url and flips auth_cookie_secure to "true"', async () => {
   const s = await startStandin();
   try {
     const r = await fetch(`${s.baseURL}/api/v1/auth/setup`, {
@@ -90,7 +91,8 @@ test('[core §2.2] setup from an https origin stores public_site_url and flips a
   }
 });
 
-test('[core gotcha 8] login is padded to >= 350 ms; [core §8] rate limit 429 rate_limited with Retry-After; [core §7] metrics feature', async () => {
+// upstream src/api/routes/auth/mod.rs (response floor), src/api/middleware/rate_limit.rs, src/api/routes/health.rs
+test('[auth] login is padded to >= 350 ms; [rate_limit] rate limit 429 rate_limited with Retry-After; [health] metrics feature', async () => {
   const s = await startStandin({ env: { STANDIN_FAULTS: '', ASTER__RATE_LIMIT__ENABLED: 'true', STANDIN_FEATURES: 'metrics' } });
   try {
     const t0 = Date.now();
@@ -137,7 +139,8 @@ test('[core gotcha 8] login is padded to >= 350 ms; [core §8] rate limit 429 ra
   }
 });
 
-test('[integrations §3.2 §3.3] test email: 503 mail.not_configured, then delivery to SMTP; activation mail link from the first public_site_url', async () => {
+// upstream src/services/ops/config/actions.rs, src/services/mail/sender.rs, src/services/mail/template.rs
+test('[mail] test email: 503 mail.not_configured, then delivery to SMTP; activation mail link from the first public_site_url', async () => {
   const sink = await startSmtpSink();
   const s = await startStandin();
   try {

@@ -57,7 +57,8 @@ test.afterAll(async () => {
   await s?.kill();
 });
 
-test('[integrations §2.1] registry validation: unknown fields 400, wopi mode required, builtins auto-appended', async () => {
+// upstream src/services/preview/apps/normalize.rs
+test('[preview/apps] registry validation: unknown fields 400, wopi mode required, builtins auto-appended', async () => {
   const bad = await admin.ctx.put('/api/v1/admin/config/frontend_preview_apps_json', {
     data: { value: JSON.stringify({ version: 2, apps: [{ key: 'custom.x', provider: 'wopi', icon: '', labels: { en: 'x' }, extensions: [], config: {} }] }) },
     headers: H(),
@@ -73,7 +74,8 @@ test('[integrations §2.1] registry validation: unknown fields 400, wopi mode re
   expect(apps).toContain('builtin.pdf');
 });
 
-test('[integrations §2.5] PutFile on an unlocked non-empty file is 409 with X-WOPI-LockFailureReason; LOCK then PUT creates a version', async () => {
+// upstream src/api/routes/wopi.rs, src/services/preview/wopi/locks.rs
+test('[wopi] PutFile on an unlocked non-empty file is 409 with X-WOPI-LockFailureReason; LOCK then PUT creates a version', async () => {
   const f = await upload(admin, 'report.docx', 'original');
   const open = await admin.ctx.post(`/api/v1/files/${f.id}/wopi/open`, { data: { app_key: 'custom.fakeoffice' }, headers: H() });
   expect(open.status()).toBe(200);
@@ -147,7 +149,8 @@ function sign(token: string, url: string, ticks: bigint): string {
   return crypto.sign('sha256', b, keys.privateKey).toString('base64');
 }
 
-test('[integrations §2.6] proof keys from discovery: valid X-WOPI-Proof passes, a bad one is 500 and deletes the session', async () => {
+// upstream src/services/preview/wopi/proof.rs
+test('[wopi] proof keys from discovery: valid X-WOPI-Proof passes, a bad one is 500 and deletes the session', async () => {
   const f = await upload(admin, 'proof.docx', 'p');
   const o = (await (await admin.ctx.post(`/api/v1/files/${f.id}/wopi/open`, { data: { app_key: 'custom.proofed' }, headers: H() })).json()).data;
   expect(o.mode).toBe('new_tab');
@@ -162,7 +165,8 @@ test('[integrations §2.6] proof keys from discovery: valid X-WOPI-Proof passes,
   expect(after.status).toBe(401);
 });
 
-test('[integrations §2.1] build_wopi_discovery_preview_config imports discovery apps', async () => {
+// upstream src/services/ops/config/actions.rs, src/services/preview/wopi/discovery/apps.rs
+test('[preview/apps] build_wopi_discovery_preview_config imports discovery apps', async () => {
   const r = await admin.ctx.post('/api/v1/admin/config/frontend_preview_apps_json/action', {
     data: { action: 'build_wopi_discovery_preview_config', discovery_url: discoveryUrl, value: JSON.stringify({ version: 2, apps: [] }) },
     headers: H(),
@@ -174,7 +178,8 @@ test('[integrations §2.1] build_wopi_discovery_preview_config imports discovery
   expect(app).toMatchObject({ provider: 'wopi', extensions: ['docx'], config: { mode: 'iframe', action: 'edit', discovery_url: discoveryUrl } });
 });
 
-test('[integrations §2.4] wopi/open without public_site_url is 400 wopi.public_site_url_required', async () => {
+// upstream src/services/preview/wopi/session.rs
+test('[wopi] wopi/open without public_site_url is 400 wopi.public_site_url_required', async () => {
   const f = await upload(admin, 'nosite.docx', 'n');
   await admin.ctx.put('/api/v1/admin/config/public_site_url', { data: { value: [] }, headers: H() });
   const r = await admin.ctx.post(`/api/v1/files/${f.id}/wopi/open`, { data: { app_key: 'custom.fakeoffice' }, headers: H() });

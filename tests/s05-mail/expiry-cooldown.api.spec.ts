@@ -6,7 +6,7 @@ import { createTempUser } from '../../helpers/mail/accounts.js';
 import { Mailbox, mailDomain, messageEvidence, runAddress } from '../../helpers/mail/mailpit.js';
 import { notApplicable, notChecked } from '../../helpers/verdict.js';
 
-/** Link lifetimes and cooldowns (integrations §3.4) and the variables that state the plan. */
+/** Link lifetimes and cooldowns (upstream src/config/auth_runtime.rs) and the variables that state the plan. */
 const PLAN: { variable: VarName; key: string; what: string }[] = [
   { variable: 'ASTER_EXPECT_ACTIVATION_LINK_TTL_S', key: 'auth_register_activation_ttl_secs', what: 'activation link lifetime' },
   { variable: 'ASTER_EXPECT_RESET_LINK_TTL_S', key: 'auth_password_reset_ttl_secs', what: 'password reset link lifetime' },

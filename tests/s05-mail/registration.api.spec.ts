@@ -11,7 +11,7 @@ import type { AsterClient } from '../../helpers/api/aster.js';
 
 const CONFIRM_PATH = '/api/v1/auth/contact-verification/confirm';
 
-/** Registration is effective only with both switches on (integrations §4.2). */
+/** Registration is effective only with both switches on (upstream src/services/auth/local/registration.rs). */
 async function registrationSettings(adminApi: AsterClient) {
   const [allow, passwordLogin, activation, site] = await Promise.all(
     ['auth_allow_user_registration', 'auth_password_login_enabled', 'auth_register_activation_enabled', 'public_site_url'].map((k) =>

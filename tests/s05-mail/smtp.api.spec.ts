@@ -8,7 +8,7 @@ import { notChecked } from '../../helpers/verdict.js';
 const SUBJECT = 'AsterDrive SMTP test';
 const SMTP_KEYS = ['mail_smtp_host', 'mail_smtp_port', 'mail_security', 'mail_smtp_username', 'mail_from_address', 'mail_from_name'];
 
-/** What the operator fixes for each refusal of the test email (integrations §3.2). */
+/** What the operator fixes for each refusal of the test email (upstream src/services/mail/sender.rs). */
 function smtpAdvice(code: string | undefined): string {
   if (code === 'mail.not_configured') {
     return 'SMTP is not configured: set mail_smtp_host and mail_from_address in Admin → System Settings → Mail';

@@ -7,7 +7,7 @@ import { loadConfig } from '../../helpers/config.js';
 import { sha256 } from '../../helpers/files/hash.js';
 import { createDavAccount, ifHeader, lock, unlock } from '../../helpers/webdav.js';
 
-/** AsterDrive's own refusal (integrations §1.3): the proxy's 401 would not carry this realm. */
+/** AsterDrive's own refusal (upstream src/webdav/responses.rs): the proxy's 401 would not carry this realm. */
 const REALM = /Basic\s+realm="AsterDrive WebDAV"/i;
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;

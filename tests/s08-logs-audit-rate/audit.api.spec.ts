@@ -7,7 +7,7 @@ import { loadConfig } from '../../helpers/config.js';
 import type { RunState } from '../../helpers/target/run-state.js';
 import { manual, notChecked } from '../../helpers/verdict.js';
 
-/** Actions a launch needs on record (integrations §4.7). */
+/** Actions a launch needs on record (upstream crates/aster_drive_model/src/types/audit.rs). */
 const KEY_ACTIONS = ['user_login', 'file_upload', 'file_delete', 'file_restore', 'share_create', 'file_edit', 'config_update', 'admin_create_user'];
 
 test('runtime logs are collected', checks(['8.1'], '@readonly'), async () => {

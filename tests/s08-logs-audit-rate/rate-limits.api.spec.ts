@@ -1,5 +1,5 @@
 /**
- * 8.5–8.7: AsterDrive's own rate limits (core §8).
+ * 8.5–8.7: AsterDrive's own rate limits (upstream src/api/middleware/rate_limit.rs).
  *
  * Each check sends a burst of harmless requests of one tier (auth: POST /api/v1/auth/check;
  * public: GET /api/v1/s/<a token of this run that does not exist>; write: GET

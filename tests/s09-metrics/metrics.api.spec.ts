@@ -3,7 +3,7 @@ import { checks } from '../../helpers/checklist.js';
 import { scrape, scraperMetricsUrl } from '../../helpers/metrics.js';
 import { manual } from '../../helpers/verdict.js';
 
-/** Families the launch checklist asks to see (item 9.5), by area (core §7.1). */
+/** Families the launch checklist asks to see (item 9.5), by area (upstream crates/aster_drive_metrics/src/lib.rs). */
 const REQUIRED: Record<string, string[]> = {
   HTTP: ['http_requests_total', 'http_request_duration_seconds'],
   database: ['db_queries_total'],

@@ -34,7 +34,7 @@ test(
         'the thumbnail to be generated',
         async () => {
           const r = await userApi.http.raw('GET', `/api/v1/files/${image.id}/thumbnail`);
-          if (r.status === 202) return undefined; // still rendering (core §4.8)
+          if (r.status === 202) return undefined; // still rendering (upstream src/api/routes/files/access.rs)
           return r;
         },
         { timeoutMs: 30_000, intervalMs: 500 },

@@ -28,7 +28,7 @@ test(
     });
 
     await test.step('when the access token expires, the refresh token renews the session', async () => {
-      // The browser drops aster_access when its Max-Age (the access TTL) runs out (core §3.2);
+      // The browser drops aster_access when its Max-Age (the access TTL) runs out (upstream src/api/routes/auth/cookies.rs);
       // removing it now is that moment, without waiting 15 minutes.
       const before = await page.context().cookies();
       const refreshBefore = before.find((c) => c.name === 'aster_refresh')?.value;

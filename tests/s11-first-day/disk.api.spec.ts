@@ -2,7 +2,7 @@
  * 11.7: data and temporary directory disk usage matches expectations. Reads the data directory
  * (the managed target's `<workdir>/data` or ASTER_DATA_DIR): sizes of data/, the database, the
  * default local storage, the avatars and the temporary directories (data/.tmp = server.temp_dir,
- * data/.uploads = server.upload_temp_dir; integrations §5). Stale upload temp files (older than
+ * data/.uploads = server.upload_temp_dir; upstream src/config/paths.rs). Stale upload temp files (older than
  * 24 h) and temporary directories above ASTER_EXPECT_MAX_TEMP_MB fail.
  */
 import path from 'node:path';

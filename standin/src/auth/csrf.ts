@@ -16,7 +16,7 @@ function originOf(v: string): string | null {
   }
 }
 
-/** Request-source check, "optional when present" mode (core §3.5). */
+/** Request-source check, "optional when present" mode (upstream src/api/routes/auth/session.rs). */
 export function checkRequestSource(ctx: Ctx, req: Request): void {
   const sfs = String(req.headers['sec-fetch-site'] ?? '').toLowerCase();
   if (sfs === 'cross-site' || sfs === 'none') throw deny('auth.request_source_untrusted', 'untrusted request source');

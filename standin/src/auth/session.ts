@@ -69,7 +69,7 @@ export function issueTokens(ctx: Ctx, user: UserRec, req: Request, existing?: Re
   return { access, refresh, accessTtl, refreshTtl, session, accessExp: now + accessTtl };
 }
 
-/** Verifies an access token from the aster_access cookie or the bearer header (core §3.4). */
+/** Verifies an access token from the aster_access cookie or the bearer header (upstream src/api/middleware/auth.rs). */
 export function resolveAccess(ctx: Ctx, req: Request): AuthInfo {
   const cookies = parseCookies(req);
   let token = cookies.aster_access;

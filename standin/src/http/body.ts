@@ -18,7 +18,7 @@ async function readRaw(req: Request, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** JSON body with the real server's rules (core §1.5). `optional` accepts an empty body as {}. */
+/** JSON body with the real server's rules (upstream src/api/extractors.rs). `optional` accepts an empty body as {}. */
 export async function readJson<T = Record<string, unknown>>(req: Request, optional = false): Promise<T> {
   const cached = (req as unknown as { _json?: unknown })._json;
   if (cached !== undefined) return cached as T;

@@ -10,7 +10,7 @@ export function contentDisposition(kind: 'attachment' | 'inline', name: string):
   return `${kind}; filename*=UTF-8''${enc}`;
 }
 
-/** Single-range parser: invalid, multi or unsatisfiable => 400 bad_request (core §4.7). */
+/** Single-range parser: invalid, multi or unsatisfiable => 400 bad_request (upstream src/services/files/file/download/range.rs). */
 export function parseRange(header: string, size: number): { start: number; end: number } {
   const bad = () => E.bad('invalid range header');
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());

@@ -29,7 +29,7 @@ function filenameOf(disposition: string): string | null {
 }
 
 /**
- * Streams the first multipart part that has a filename; every other part is skipped (core gotcha 11).
+ * Streams the first multipart part that has a filename; every other part is skipped (upstream src/services/files/upload/mod.rs).
  * Returns null when the body has no file part. The rest of the body is drained after the file part.
  */
 export async function firstFilePart(req: Request): Promise<FilePart | null> {

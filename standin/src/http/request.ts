@@ -32,7 +32,7 @@ function forwardedParam(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** The request's own scheme://host, honoring Forwarded / X-Forwarded-* unconditionally (core §9.4). */
+/** The request's own scheme://host, honoring Forwarded / X-Forwarded-* unconditionally (actix ConnectionInfo; upstream src/api/routes/auth/public.rs). */
 export function ownOrigin(req: Request): string {
   const xfp = req.headers['x-forwarded-proto'];
   const xfh = req.headers['x-forwarded-host'];

@@ -80,7 +80,7 @@ export function adminPolicyRoutes(ctx: Ctx): Router {
   const store = ctx.store;
   const admin = requireAuth(ctx, { admin: true });
 
-  /** Default policy => singleton default group assigned to every user without one (core §2.4). */
+  /** Default policy => singleton default group assigned to every user without one (upstream src/services/storage_policy/policy/policies.rs). */
   function makeDefault(p: PolicyRec, userId: number, req: Parameters<typeof audit>[1]['req']): void {
     for (const x of store.state.policies) x.is_default = x.id === p.id;
     let g = store.state.policyGroups.find((x) => x.items.length === 1 && x.items[0]!.policy_id === p.id);

@@ -30,7 +30,7 @@ import { directFileLockToggle } from '../services/product-locks.js';
 import { THUMB_EXTS, extensionOf } from '../util/mime.js';
 import { q } from './util.js';
 
-/** Thumbnail contract shared by owner and share routes (core §4.8). */
+/** Thumbnail contract shared by owner and share routes (upstream src/api/routes/files/access.rs). */
 export function serveThumbnail(ctx: Ctx, req: Request, res: Response, file: FileRec, creator: number | null, envelope202: boolean): void {
   if (!THUMB_EXTS.includes(extensionOf(file.name)) && !/^image\/(png|jpeg|gif|webp|bmp|tiff|avif)$/.test(file.mimeType)) {
     throw E.bad('thumbnails are not supported for this file type');

@@ -42,7 +42,7 @@ function sortVal(f: FileRec, k: SortKey): string | number {
   }
 }
 
-/** FolderContents for a parent (core §4.2); also used by share browsing. */
+/** FolderContents for a parent (upstream src/api/routes/folders.rs); also used by share browsing. */
 export function folderContents(ctx: Ctx, req: Request, ownerId: number, parentId: number | null): Record<string, unknown> {
   const sortBy = (q(req, 'sort_by') ?? 'name') as SortKey;
   if (!['name', 'size', 'created_at', 'updated_at', 'type'].includes(sortBy)) throw E.bad('invalid sort_by');

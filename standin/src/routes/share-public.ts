@@ -102,7 +102,7 @@ export function sharePublicRoutes(ctx: Ctx): Router {
         audit(ctx, { req, userId: null, action: 'file_download', entityType: 'file', entityId: file.id, entityName: file.name, details: { share_id: s.id } });
         store.commit();
         res.on('close', () => {
-          // an aborted body rolls the count back (core §5.3)
+          // an aborted body rolls the count back (upstream src/services/share/content.rs)
           if (counted && !res.writableFinished) {
             s.downloadCount = Math.max(0, s.downloadCount - 1);
             store.commit();

@@ -5,7 +5,7 @@ import type { Express, Request, Response } from 'express';
 
 const PANEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../panel');
 
-/** core §9.2 */
+/** The SPA's CSP header (upstream src/api/routes/frontend.rs). */
 export const FRONTEND_CSP =
   "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: http: https:; font-src 'self' data:; connect-src 'self' http: https: ws: wss: blob:; media-src 'self' blob: http: https:; worker-src 'self' blob:; frame-src 'self' http: https:; manifest-src 'self'";
 

@@ -3,7 +3,7 @@ import type { Ctx } from '../context.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Pads auth responses to >= ~350 ms + 0-125 ms jitter (core gotcha 8), also on errors. */
+/** Pads auth responses to >= ~350 ms + 0-125 ms jitter (upstream src/api/routes/auth/mod.rs), also on errors. */
 export function padded(ctx: Ctx, h: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const t0 = Date.now();

@@ -12,7 +12,7 @@ import { getArr } from '../services/settings.js';
 import { userSummary } from '../services/users.js';
 import { page, q } from './util.js';
 
-/** Public origin for request-bound URLs: exact match of the request origin, else the first entry (integrations §1.1). */
+/** Public origin for request-bound URLs: exact match of the request origin, else the first entry (upstream src/config/site_url.rs). */
 export function publicOriginFor(ctx: Ctx, req: Parameters<typeof ownOrigin>[0]): string | null {
   const list = getArr(ctx.store, 'public_site_url');
   if (list.length === 0) return null;

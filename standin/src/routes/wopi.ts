@@ -260,7 +260,7 @@ export function wopiRoutes(ctx: Ctx): Router {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
         const text = Buffer.concat(chunks).toString('latin1');
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: PutUserInfo accepts ASCII only (integrations §2.5)
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: PutUserInfo accepts ASCII only (upstream src/services/preview/wopi/operations.rs)
         if (text.length > 1024 || !/^[\x00-\x7f]*$/.test(text)) throw E.bad('invalid user info');
         user.wopiUserInfo = text;
         audit(ctx, { req, userId: user.id, action: 'user_update_wopi_info', entityType: 'user', entityId: user.id, entityName: user.username });

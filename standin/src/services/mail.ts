@@ -53,7 +53,7 @@ export class Mailer {
     });
   }
 
-  /** Synchronous send; 503 mail.not_configured / mail.delivery_failed (integrations §3.2). */
+  /** Synchronous send; 503 mail.not_configured / mail.delivery_failed (upstream src/services/mail/sender.rs, src/errors.rs). */
   async sendNow(to: string, subject: string, html: string): Promise<void> {
     if (!this.configured()) throw new ApiError(503, 'mail.not_configured', 'mail is not configured');
     const s = this.ctx.store;
@@ -180,7 +180,7 @@ export class Mailer {
       }
       store.commit();
     }
-    // Rounds that processed something are recorded as system_runtime tasks (integrations §3.5).
+    // Rounds that processed something are recorded as system_runtime tasks (upstream src/runtime/tasks.rs).
     const t = new Date().toISOString();
     const faulty = this.ctx.cfg.faults.has('failing-tasks');
     store.state.tasks.push({

@@ -1,7 +1,7 @@
 import { E } from '../http/errors.js';
 import { isObj } from '../http/body.js';
 
-/** The preview-app registry stored in `frontend_preview_apps_json` (integrations §2.1). */
+/** The preview-app registry stored in `frontend_preview_apps_json` (upstream src/services/preview/apps/types.rs). */
 export interface PreviewApp {
   key: string;
   provider: 'builtin' | 'url_template' | 'wopi';

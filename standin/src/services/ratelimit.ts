@@ -11,7 +11,7 @@ const PUBLIC_AUTH =
   /^\/api\/v1\/auth\/(check|register(\/resend)?|invitations\/.*|setup|contact-verification\/confirm|password\/reset\/.*|login|mfa\/challenge\/.*|passkeys\/login\/.*|external-auth\/.*|refresh|logout)$/;
 const API_PREFIXES = ['/files', '/folders', '/shares', '/trash', '/search', '/tags', '/tasks', '/properties', '/teams', '/webdav-accounts'];
 
-/** Tier of a request path (core §8). */
+/** Tier of a request path (upstream: the limiter each route module builds, e.g. src/api/routes/auth/mod.rs). */
 export function tierOf(method: string, path: string): Tier | null {
   if (path.startsWith('/api/v1/auth/')) return PUBLIC_AUTH.test(path) ? 'auth' : 'api';
   if (/^\/api\/v1\/s\/[^/]+\/verify$/.test(path) && method === 'POST') return 'auth';

@@ -167,7 +167,7 @@ export function normalizeOrigin(raw: string): string | null {
   return u.origin.toLowerCase();
 }
 
-/** Validates and normalizes a value for a key (400 on invalid, integrations §4.1). */
+/** Validates and normalizes a value for a key (400 on invalid, upstream src/services/ops/config/system.rs). */
 export function validateValue(key: string, value: unknown): string | string[] {
   const def = DEF_MAP.get(key);
   const isArr = Array.isArray(value);

@@ -2,7 +2,7 @@ import type { Ctx } from '../context.js';
 
 export type SetupState = 'needs_admin' | 'needs_storage' | 'ready';
 
-/** core §2.1 */
+/** The setup state (upstream src/services/system_setup.rs). */
 export function setupState(ctx: Ctx): SetupState {
   const s = ctx.store.s;
   if (s.users.length === 0) return 'needs_admin';

@@ -6,7 +6,7 @@ export type TaskHandler = (task: TaskRec) => Promise<Record<string, unknown>>;
 
 const now = () => new Date().toISOString();
 
-/** In-process background task queue persisted in the state file (kinds from integrations §4.6). */
+/** In-process background task queue persisted in the state file (kinds from upstream crates/aster_drive_model/src/types/task.rs). */
 export class TaskRunner {
   private handlers = new Map<string, TaskHandler>();
   private running = new Set<number>();

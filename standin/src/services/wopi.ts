@@ -13,7 +13,7 @@ export function findApp(ctx: Ctx, key: string): PreviewApp | undefined {
   return normalizeRegistry(getStr(ctx.store, 'frontend_preview_apps_json')).apps.find((a) => a.key === key);
 }
 
-/** `{{wopi_src}}`, `<key=VALUE&>` placeholders, else an appended WOPISrc parameter (integrations §2.3). */
+/** `{{wopi_src}}`, `<key=VALUE&>` placeholders, else an appended WOPISrc parameter (upstream src/services/preview/wopi/discovery/url.rs). */
 export function expandActionUrl(tpl: string, wopiSrc: string): string {
   const enc = encodeURIComponent(wopiSrc);
   let found = false;
@@ -108,7 +108,7 @@ function keyOf(modulus: string, exponent: string): crypto.KeyObject {
   });
 }
 
-/** X-WOPI-Proof validation (integrations §2.6). Returns false on any failure. */
+/** X-WOPI-Proof validation (upstream src/services/preview/wopi/proof.rs). Returns false on any failure. */
 export function verifyProof(pk: ProofKey, token: string, url: string, headers: Request['headers']): boolean {
   const ts = headers['x-wopi-timestamp'];
   const proof = headers['x-wopi-proof'];

@@ -1,6 +1,6 @@
 import type { VfsEntry } from '../vfs.js';
 
-/** AsterDrive's resource-aware Allow sets (integrations §1.4), without DeltaV. */
+/** AsterDrive's resource-aware Allow sets (upstream src/webdav/capability.rs), without DeltaV. */
 export function allowedMethods(path: string[], entry: VfsEntry | null): string[] {
   if (path.length === 0) return ['OPTIONS', 'PROPFIND', 'LOCK', 'UNLOCK'];
   if (!entry) return ['OPTIONS', 'PUT', 'MKCOL', 'LOCK', 'UNLOCK'];

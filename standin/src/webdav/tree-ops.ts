@@ -71,7 +71,7 @@ function checkDestinationHeader(request: Request, response: AuthResponse, destin
   if (overwrite != null && overwrite !== 'T' && overwrite !== 'F') throw new BadRequestError('Overwrite must be T or F.');
   if (!destination) return;
   // An absolute path is always on this server; a full URL must name the request's own origin as
-  // AsterDrive sees it (X-Forwarded-Proto/Host honoured, core §9.4).
+  // AsterDrive sees it (X-Forwarded-Proto/Host honoured, upstream src/webdav/mod.rs).
   const raw = String(request.headers.destination ?? '');
   if (!raw.startsWith('/') && destination.origin !== new URL(ownOrigin(request)).origin) throw new BadGatewayError('Cross-server destinations are not supported.');
   const path = urlToSegments(destination, response.locals.baseUrl);

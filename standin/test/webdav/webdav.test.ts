@@ -1,5 +1,6 @@
 /**
- * Facts from /work/shared/reference/asterdrive-api-integrations.md §1 proved against the stand-in's
+ * Upstream AsterDrive's WebDAV behaviour (upstream src/webdav/mod.rs, src/webdav/auth.rs,
+ * src/webdav/handlers/, src/webdav/system_file.rs) proved against the stand-in's
  * WebDAV front end over the in-memory Vfs. List/upload/download/lock go through the `webdav`
  * client the suite uses; status-code facts use raw fetch.
  */
@@ -43,7 +44,7 @@ test.afterAll(async () => {
 });
 
 test.describe('switch and authentication', () => {
-  test('[integrations §1.1] every request answers 503 "WebDAV is disabled" while webdav_enabled is false, before auth', async () => {
+  test('[webdav] every request answers 503 "WebDAV is disabled" while webdav_enabled is false, before auth', async () => {
     await control('enabled/false');
     try {
       for (const method of ['OPTIONS', 'PROPFIND', 'GET']) {
@@ -58,7 +59,7 @@ test.describe('switch and authentication', () => {
     expect((await dav('PROPFIND', '/', { headers: { Depth: '0' } })).status).toBe(207);
   });
 
-  test('[integrations §1.3] missing credentials answer 401 with realm "AsterDrive WebDAV", no-store and body Unauthorized', async () => {
+  test('[webdav/auth] missing credentials answer 401 with realm "AsterDrive WebDAV", no-store and body Unauthorized', async () => {
     const res = await fetch(url('/'), { method: 'PROPFIND', headers: { Depth: '0' } });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Basic realm="AsterDrive WebDAV"');
@@ -66,13 +67,13 @@ test.describe('switch and authentication', () => {
     expect(await res.text()).toBe('Unauthorized');
   });
 
-  test('[integrations §1.3] OPTIONS is authenticated like every other method', async () => {
+  test('[webdav/auth] OPTIONS is authenticated like every other method', async () => {
     const res = await fetch(url('/'), { method: 'OPTIONS' });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Basic realm="AsterDrive WebDAV"');
   });
 
-  test('[integrations §1.3] a Bearer token or a wrong password answers 401', async () => {
+  test('[webdav/auth] a Bearer token or a wrong password answers 401', async () => {
     const bearer = await fetch(url('/'), { method: 'PROPFIND', headers: { Depth: '0', Authorization: 'Bearer abc.def.ghi' } });
     expect(bearer.status).toBe(401);
     const wrong = Buffer.from('alice:nope').toString('base64');
@@ -83,7 +84,7 @@ test.describe('switch and authentication', () => {
 });
 
 test.describe('methods', () => {
-  test('[integrations §1.4] OPTIONS answers 200 with DAV 1 and 2, MS-Author-Via: DAV and a resource-aware Allow', async () => {
+  test('[webdav/handlers] OPTIONS answers 200 with DAV 1 and 2, MS-Author-Via: DAV and a resource-aware Allow', async () => {
     const root = await dav('OPTIONS', '/');
     expect(root.status).toBe(200);
     const classes = (root.headers.get('dav') ?? '').split(',').map((c) => c.trim());
@@ -94,7 +95,7 @@ test.describe('methods', () => {
     expect(missing.headers.get('allow')).toBe('OPTIONS, PUT, MKCOL, LOCK, UNLOCK');
   });
 
-  test('[integrations §1.4] PROPFIND Depth: infinity on a collection answers 403 with DAV:propfind-finite-depth', async () => {
+  test('[webdav/handlers] PROPFIND Depth: infinity on a collection answers 403 with DAV:propfind-finite-depth', async () => {
     const res = await dav('PROPFIND', '/', { headers: { Depth: 'infinity' } });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('propfind-finite-depth');
@@ -102,7 +103,7 @@ test.describe('methods', () => {
     expect(noDepth.status).toBe(403);
   });
 
-  test('[integrations §1.4] collections expose quota-used-bytes and quota-available-bytes', async () => {
+  test('[webdav/handlers] collections expose quota-used-bytes and quota-available-bytes', async () => {
     await client.putFileContents('/quota.bin', Buffer.alloc(100));
     await control('quota/1000000');
     try {
@@ -116,7 +117,7 @@ test.describe('methods', () => {
     }
   });
 
-  test('[integrations §1.4] PROPFIND Depth 1 lists live props (etag, length, type, lastmodified) through the webdav client', async () => {
+  test('[webdav/handlers] PROPFIND Depth 1 lists live props (etag, length, type, lastmodified) through the webdav client', async () => {
     await client.createDirectory('/list');
     await client.putFileContents('/list/a.txt', 'hello');
     await client.createDirectory('/list/sub');
@@ -130,13 +131,13 @@ test.describe('methods', () => {
     await client.deleteFile('/list');
   });
 
-  test('[integrations §1.4] PUT of a new file answers 201 with Content-Location', async () => {
+  test('[webdav/handlers] PUT of a new file answers 201 with Content-Location', async () => {
     const res = await dav('PUT', '/new.txt', { body: 'one' });
     expect(res.status).toBe(201);
     expect(res.headers.get('content-location')).toBe('/webdav/new.txt');
   });
 
-  test('[integrations §1.4] PUT over an existing file answers 204 and the content is replaced', async () => {
+  test('[webdav/handlers] PUT over an existing file answers 204 and the content is replaced', async () => {
     await dav('PUT', '/over.txt', { body: 'first' });
     const res = await dav('PUT', '/over.txt', { body: 'second' });
     expect(res.status).toBe(204);
@@ -144,7 +145,7 @@ test.describe('methods', () => {
     expect(await client.getFileContents('/over.txt', { format: 'text' })).toBe('third');
   });
 
-  test('[integrations §1.4] PUT into a missing folder answers 409 and PUT over a folder answers 405', async () => {
+  test('[webdav/handlers] PUT into a missing folder answers 409 and PUT over a folder answers 405', async () => {
     expect((await dav('PUT', '/missing/dir/file.txt', { body: 'x' })).status).toBe(409);
     await dav('MKCOL', '/afolder');
     const res = await dav('PUT', '/afolder', { body: 'x' });
@@ -152,7 +153,7 @@ test.describe('methods', () => {
     expect(res.headers.get('allow')).not.toContain('PUT');
   });
 
-  test('[integrations §1.4] PUT failures from the data model map to 507 (quota) and 413 (too large)', async () => {
+  test('[webdav/handlers] PUT failures from the data model map to 507 (quota) and 413 (too large)', async () => {
     await control('quota/10');
     try {
       const full = await dav('PUT', '/big.bin', { body: Buffer.alloc(64) });
@@ -169,7 +170,7 @@ test.describe('methods', () => {
     }
   });
 
-  test('[integrations §1.4] MKCOL answers 201, 405 when the target exists, 409 without parent, 415 with a body', async () => {
+  test('[webdav/handlers] MKCOL answers 201, 405 when the target exists, 409 without parent, 415 with a body', async () => {
     expect((await dav('MKCOL', '/mk')).status).toBe(201);
     expect((await dav('MKCOL', '/mk')).status).toBe(405);
     await dav('PUT', '/mkfile', { body: 'x' });
@@ -179,7 +180,7 @@ test.describe('methods', () => {
     expect(withBody.status).toBe(415);
   });
 
-  test('[integrations §1.4] GET/HEAD send ETag, Last-Modified, Accept-Ranges; a single Range answers 206', async () => {
+  test('[webdav/handlers] GET/HEAD send ETag, Last-Modified, Accept-Ranges; a single Range answers 206', async () => {
     await client.putFileContents('/range.txt', '0123456789');
     const head = await dav('HEAD', '/range.txt');
     expect(head.status).toBe(200);
@@ -194,7 +195,7 @@ test.describe('methods', () => {
     expect(await tail.text()).toBe('789');
   });
 
-  test('[integrations §1.4] an unsatisfiable Range answers 416 with Content-Range: bytes */size', async () => {
+  test('[webdav/handlers] an unsatisfiable Range answers 416 with Content-Range: bytes */size', async () => {
     await client.putFileContents('/range416.txt', '0123456789');
     const res = await dav('GET', '/range416.txt', { headers: { Range: 'bytes=50-60' } });
     expect(res.status).toBe(416);
@@ -202,7 +203,7 @@ test.describe('methods', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  test('[integrations §1.4] a 4 MiB file uploads and downloads byte-for-byte through the webdav client', async () => {
+  test('[webdav/handlers] a 4 MiB file uploads and downloads byte-for-byte through the webdav client', async () => {
     const data = Buffer.alloc(4 * 1024 * 1024);
     for (let i = 0; i < data.length; i++) data[i] = (i * 31) & 0xff;
     await client.putFileContents('/large.bin', data);
@@ -210,7 +211,7 @@ test.describe('methods', () => {
     expect(back.equals(data)).toBe(true);
   });
 
-  test('[integrations §1.4] DELETE answers 204 and the resource is gone (404 afterwards, with no-store)', async () => {
+  test('[webdav/handlers] DELETE answers 204 and the resource is gone (404 afterwards, with no-store)', async () => {
     await dav('PUT', '/del.txt', { body: 'x' });
     expect((await dav('DELETE', '/del.txt')).status).toBe(204);
     const gone = await dav('GET', '/del.txt');
@@ -222,7 +223,7 @@ test.describe('methods', () => {
     expect(await client.exists('/deldir')).toBe(false);
   });
 
-  test('[integrations §1.4] COPY and MOVE answer 201 for a new target, 204 when overwriting, 412 with Overwrite: F', async () => {
+  test('[webdav/handlers] COPY and MOVE answer 201 for a new target, 204 when overwriting, 412 with Overwrite: F', async () => {
     await dav('PUT', '/cm-src.txt', { body: 'src' });
     const copy = await dav('COPY', '/cm-src.txt', { headers: { Destination: url('/cm-copy.txt') } });
     expect(copy.status).toBe(201);
@@ -242,7 +243,7 @@ test.describe('methods', () => {
     expect(await client.exists('/cm-client-copy.txt')).toBe(false);
   });
 
-  test('[integrations §1.4] MOVE of a folder keeps its whole subtree', async () => {
+  test('[webdav/handlers] MOVE of a folder keeps its whole subtree', async () => {
     await client.createDirectory('/tree/a/b', { recursive: true });
     await client.putFileContents('/tree/a/b/leaf.txt', 'leaf');
     await client.moveFile('/tree', '/tree2');
@@ -250,7 +251,7 @@ test.describe('methods', () => {
     expect(await client.exists('/tree')).toBe(false);
   });
 
-  test('[integrations §1.4] a Destination outside the WebDAV prefix is rejected', async () => {
+  test('[webdav/handlers] a Destination outside the WebDAV prefix is rejected', async () => {
     await dav('PUT', '/dest-src.txt', { body: 'x' });
     const outside = await dav('COPY', '/dest-src.txt', { headers: { Destination: `${server.origin}/elsewhere/x.txt` } });
     expect(outside.status).toBeGreaterThanOrEqual(400);
@@ -259,7 +260,7 @@ test.describe('methods', () => {
     expect(await client.exists('/dest-src.txt')).toBe(true);
   });
 
-  test("[integrations §1.4] a method outside the resource's Allow set answers 405 with Allow (GET on a folder)", async () => {
+  test("[webdav/handlers] a method outside the resource's Allow set answers 405 with Allow (GET on a folder)", async () => {
     await dav('MKCOL', '/no-get');
     const res = await dav('GET', '/no-get/');
     expect(res.status).toBe(405);
@@ -267,14 +268,14 @@ test.describe('methods', () => {
     expect((await dav('DELETE', '/')).status).toBe(405);
   });
 
-  test('[integrations §1.4] partial PUT (Content-Range) is rejected with 400', async () => {
+  test('[webdav/handlers] partial PUT (Content-Range) is rejected with 400', async () => {
     await dav('PUT', '/partial.txt', { body: '0123456789' });
     const res = await dav('PUT', '/partial.txt', { body: 'ab', headers: { 'Content-Range': 'bytes 0-1/10' } });
     expect(res.status).toBe(400);
     expect(await client.getFileContents('/partial.txt', { format: 'text' })).toBe('0123456789');
   });
 
-  test('[integrations §1.4] PROPPATCH on the mount root answers 403', async () => {
+  test('[webdav/handlers] PROPPATCH on the mount root answers 403', async () => {
     const body = '<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><x:a xmlns:x="urn:t">1</x:a></D:prop></D:set></D:propertyupdate>';
     const res = await dav('PROPPATCH', '/', { headers: { 'Content-Type': 'application/xml' }, body });
     expect(res.status).toBe(403);
@@ -283,7 +284,7 @@ test.describe('methods', () => {
 });
 
 test.describe('locks', () => {
-  test('[integrations §1.5] webdav client lock() (body without Content-Type) gets a urn:uuid token and a 7-day timeout', async () => {
+  test('[webdav/handlers/locks] webdav client lock() (body without Content-Type) gets a urn:uuid token and a 7-day timeout', async () => {
     await client.putFileContents('/locked-client.txt', 'x');
     const lock = await client.lock('/locked-client.txt');
     expect(lock.token).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
@@ -291,7 +292,7 @@ test.describe('locks', () => {
     await client.unlock('/locked-client.txt', `<${lock.token}>`);
   });
 
-  test('[integrations §1.5] LOCK without Timeout gets 604800 s; Timeout lists use the first valid entry', async () => {
+  test('[webdav/handlers/locks] LOCK without Timeout gets 604800 s; Timeout lists use the first valid entry', async () => {
     await dav('PUT', '/timeouts.txt', { body: 'x' });
     const plain = await lockRaw('/timeouts.txt');
     expect(plain.status).toBe(200);
@@ -303,14 +304,14 @@ test.describe('locks', () => {
     expect((await lockRaw('/timeouts.txt', { Timeout: 'nonsense' })).status).toBe(400);
   });
 
-  test('[integrations §1.5] LOCK on a missing path creates an empty file (201)', async () => {
+  test('[webdav/handlers/locks] LOCK on a missing path creates an empty file (201)', async () => {
     const res = await lockRaw('/lock-null.txt');
     expect(res.status).toBe(201);
     expect((await client.stat('/lock-null.txt')) as FileStat).toMatchObject({ type: 'file', size: 0 });
     await dav('UNLOCK', '/lock-null.txt', { headers: { 'Lock-Token': `<${res.token}>` } });
   });
 
-  test('[integrations §1.5] writes to a locked file without the token in If answer 423; the Lock-Token header does not count', async () => {
+  test('[webdav/handlers/locks] writes to a locked file without the token in If answer 423; the Lock-Token header does not count', async () => {
     await client.putFileContents('/locked.txt', 'v1');
     const { token } = await client.lock('/locked.txt');
     expect((await dav('PUT', '/locked.txt', { body: 'v2' })).status).toBe(423);
@@ -325,7 +326,7 @@ test.describe('locks', () => {
     expect((await dav('PUT', '/locked.txt', { body: 'v5' })).status).toBe(204);
   });
 
-  test('[integrations §1.5] a depth-infinity folder lock covers descendants, which may submit the folder token', async () => {
+  test('[webdav/handlers/locks] a depth-infinity folder lock covers descendants, which may submit the folder token', async () => {
     await client.createDirectory('/lockdir');
     await client.putFileContents('/lockdir/child.txt', 'x');
     const { token } = await client.lock('/lockdir');
@@ -334,7 +335,7 @@ test.describe('locks', () => {
     await client.unlock('/lockdir', `<${token}>`);
   });
 
-  test('[integrations §1.5] LOCK refresh with the token in If answers 200 without a Lock-Token header', async () => {
+  test('[webdav/handlers/locks] LOCK refresh with the token in If answers 200 without a Lock-Token header', async () => {
     await dav('PUT', '/refresh.txt', { body: 'x' });
     const { token } = await lockRaw('/refresh.txt', { Timeout: 'Second-100' });
     const res = await dav('LOCK', '/refresh.txt', { headers: { If: `(<${token}>)`, Timeout: 'Second-500' } });
@@ -344,7 +345,7 @@ test.describe('locks', () => {
     await dav('UNLOCK', '/refresh.txt', { headers: { 'Lock-Token': `<${token}>` } });
   });
 
-  test('[integrations §1.5] UNLOCK needs the token in angle brackets (400 otherwise, as the webdav client sends it)', async () => {
+  test('[webdav/handlers/locks] UNLOCK needs the token in angle brackets (400 otherwise, as the webdav client sends it)', async () => {
     await dav('PUT', '/unlock.txt', { body: 'x' });
     const { token } = await client.lock('/unlock.txt');
     const bare = await dav('UNLOCK', '/unlock.txt', { headers: { 'Lock-Token': token } });
@@ -355,7 +356,7 @@ test.describe('locks', () => {
     expect(ok.status).toBe(204);
   });
 
-  test('[integrations §1.5] UNLOCK of a URI the lock does not cover answers 409', async () => {
+  test('[webdav/handlers/locks] UNLOCK of a URI the lock does not cover answers 409', async () => {
     await dav('PUT', '/unlock-a.txt', { body: 'x' });
     await dav('PUT', '/unlock-b.txt', { body: 'x' });
     const { token } = await lockRaw('/unlock-a.txt');
@@ -365,7 +366,7 @@ test.describe('locks', () => {
 });
 
 test.describe('system file names', () => {
-  test('[integrations §1.1] PUT/MKCOL of OS junk names answers 403 "WebDAV system file name is blocked"', async () => {
+  test('[webdav/system_file] PUT/MKCOL of OS junk names answers 403 "WebDAV system file name is blocked"', async () => {
     for (const name of ['.DS_Store', '._report.docx', 'Thumbs.db', 'THUMBS.DB', 'desktop.ini']) {
       const res = await dav('PUT', `/${encodeURIComponent(name)}`, { body: 'junk' });
       expect(res.status, name).toBe(403);
@@ -377,7 +378,7 @@ test.describe('system file names', () => {
     expect((await dav('PUT', '/not._junk.txt', { body: 'fine' })).status).toBe(201);
   });
 
-  test('[integrations §1.1] COPY/MOVE to a blocked name answers 403', async () => {
+  test('[webdav/system_file] COPY/MOVE to a blocked name answers 403', async () => {
     await dav('PUT', '/plain.txt', { body: 'x' });
     const move = await dav('MOVE', '/plain.txt', { headers: { Destination: url('/.DS_Store') } });
     expect(move.status).toBe(403);
