@@ -488,6 +488,15 @@ export const FAULTS: Fault[] = [
     fails: ['2.9'],
   },
   {
+    name: 'sse-cut-by-proxy',
+    description:
+      "the proxy's read timeout is below the storage-event stream's 15 s heartbeat (nginx `proxy_read_timeout 10s;` server-wide, to drop hung requests), so the web panel's live updates are cut every few seconds while downloads still pass",
+    induction: 'proxy',
+    proxy: ['sse-read-timeout'],
+    runs: ['2.9'],
+    fails: ['2.9'],
+  },
+  {
     name: 'site-url-plain-http',
     description: 'a Public Site URL entry is plain http (left over from the bootstrap)',
     induction: 'setting',

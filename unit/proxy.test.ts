@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { makeRunCa } from '../helpers/entry-servers/ca.js';
+import { SSE_READ_TIMEOUT_S } from '../helpers/entry-servers/deviations.js';
 import { SSE_PATH } from '../helpers/entry-servers/nginx.js';
 import { findServerBinary } from '../helpers/entry-servers/server.js';
 import {
@@ -73,6 +74,8 @@ test.beforeAll(async () => {
       if (u.pathname === SSE_PATH) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-request-id': 'up' });
         res.write(': hello\n\n');
+        // ?quiet: nothing after the first frame, like AsterDrive's stream between two heartbeats.
+        if (u.searchParams.has('quiet')) return;
         const timer = setInterval(() => res.write('data: {"t":1}\n\n'), 200);
         res.on('close', () => clearInterval(timer));
         return;
@@ -411,6 +414,28 @@ for (const server of SERVERS) {
         });
         expect(got.complete, 'the slow download was cut').toBe(false);
         expect(got.bytes).toBeLessThan(total);
+      });
+    });
+
+    test(`sse-read-timeout: a quiet event stream is cut after about ${SSE_READ_TIMEOUT_S} s`, async () => {
+      test.setTimeout(60_000);
+      await withEntry(server, ['sse-read-timeout'], async (p, ca) => {
+        const got = await new Promise<{ text: string; seconds: number }>((resolve) => {
+          const t0 = Date.now();
+          let text = '';
+          const done = () => resolve({ text, seconds: (Date.now() - t0) / 1000 });
+          const req = https.get(`${p.httpsOrigin}${SSE_PATH}?quiet=1`, { ca, agent: false }, (res) => {
+            res.on('data', (c: Buffer) => {
+              text += c.toString();
+            });
+            res.on('close', done);
+          });
+          req.on('error', done);
+          req.setTimeout(30_000, () => req.destroy(new Error('not cut within 30 s')));
+        });
+        expect(got.text, 'the first frame passed at once').toContain(': hello');
+        expect(got.seconds, 'the proxy cut the quiet stream at its read timeout').toBeGreaterThan(SSE_READ_TIMEOUT_S - 1);
+        expect(got.seconds).toBeLessThan(SSE_READ_TIMEOUT_S + 5);
       });
     });
 

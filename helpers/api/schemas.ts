@@ -24,6 +24,8 @@ export const CheckResp = z.object({
   setup_state: SetupState,
   has_users: z.boolean(),
   allow_user_registration: z.boolean(),
+  passkey_login_enabled: z.boolean(),
+  password_login_enabled: z.boolean(),
 });
 
 // upstream: src/api/dto/auth.rs LoginResponse (internally tagged by `status`, snake_case).
@@ -32,9 +34,6 @@ export const LoginResp = z.discriminatedUnion('status', [
   z.object({ status: z.literal('password_change_required'), expires_in: z.number() }),
   z.object({ status: z.literal('mfa_required') }).passthrough(),
 ]);
-
-// upstream: src/api/routes/public.rs frontend-config (only the sign-in switches the suite reads).
-export const SignInMethods = z.object({ passkey_login_enabled: z.boolean() }).passthrough();
 
 // upstream: src/services/auth/external/mod.rs ExternalAuthPublicProvider (enabled providers only).
 export const ExternalAuthPublicProvider = z.object({ key: z.string(), kind: z.string(), display_name: z.string(), icon_url: z.string().nullable() });
@@ -199,3 +198,21 @@ export const AdminTeam = z
 
 // upstream: crates/aster_drive_storage/src/connector_descriptor.rs StorageConnectorDescriptor (the connectors this build registers).
 export const StorageConnectorDescriptor = z.object({ connector_id: z.string() }).passthrough();
+
+// upstream: src/services/events/storage_change.rs StorageChangeEvent, the JSON of one `data:` frame of
+// GET /api/v1/auth/events/storage (its audience is not serialised; `workspace` is null only for
+// `sync.required`; `storage_delta` is an Option, sent as null). `kind` is a dotted name such as
+// `file.created` (StorageChangeKind); left a string so that a kind added upstream does not break a read.
+export const StorageChangeEvent = z
+  .object({
+    kind: z.string(),
+    workspace: z.union([z.object({ kind: z.literal('personal') }), z.object({ kind: z.literal('team'), team_id: z.number() })]).nullable(),
+    file_ids: z.array(z.number()),
+    folder_ids: z.array(z.number()),
+    affected_parent_ids: z.array(z.number()),
+    root_affected: z.boolean(),
+    affects_quota: z.boolean(),
+    storage_delta: z.number().nullable(),
+    at: z.string(),
+  })
+  .passthrough();

@@ -21,6 +21,7 @@ export const PROXY_FAULTS = [
   'public-metrics',
   'block-health',
   'idle-timeout-5s',
+  'sse-read-timeout',
   'rate-limit-proxy',
   'cert-expiring-soon',
   'cert-one-name',
@@ -44,6 +45,11 @@ export const PROXY_LIMIT_REQ = { perSecond: 50, burst: 20, authPerSecond: 5, aut
 export const SHORT_TIMEOUT_S = 5;
 /** `idle-timeout-5s` on Caddy: a whole response must be written within this. */
 export const WRITE_TIMEOUT_S = 10;
+/**
+ * `sse-read-timeout`: how long the proxy waits for the next bytes from AsterDrive. Under the
+ * storage-event stream's 15 s heartbeat, so the quiet stream is cut between two heartbeats.
+ */
+export const SSE_READ_TIMEOUT_S = 10;
 
 const WEBDAV_ONLY = 'PROPFIND PROPPATCH MKCOL COPY MOVE LOCK UNLOCK';
 const PREVIEW_RE = '/(thumbnail|image-preview|media-metadata|preview-link)(/|$)';
@@ -181,13 +187,24 @@ export const DEVIATIONS: Record<ProxyFault, Deviation> = {
   },
   'idle-timeout-5s': {
     summary: `Caddy servers timeouts { write ${WRITE_TIMEOUT_S}s }: a response still being written after ${WRITE_TIMEOUT_S} s is cut; no flush_interval for SSE`,
-    // nginx's timeouts (proxy_read_timeout, send_timeout) only run while a connection is quiet: a
-    // short proxy_read_timeout with a buffered SSE location cuts the storage-event stream, but no
-    // check holds that stream open, and a download that keeps flowing is never cut by them.
+    // nginx's timeouts (proxy_read_timeout, send_timeout) only run while a connection is quiet, so a
+    // download that keeps flowing is never cut by them; the quiet storage-event stream is, which
+    // is the `sse-read-timeout` deviation.
     only: 'nginx timeouts only cut quiet connections; the slow-download check (2.9) keeps bytes flowing, so this fault runs on Caddy',
     caddy: (s) => {
       s.servers.push('timeouts {', `\twrite ${WRITE_TIMEOUT_S}s`, '}');
       s.proxy = s.proxy.filter((l) => !/flush_interval|\(SSE\)/.test(l));
+    },
+  },
+  'sse-read-timeout': {
+    summary: `the proxy waits at most ${SSE_READ_TIMEOUT_S} s for the next bytes from AsterDrive (nginx: proxy_read_timeout ${SSE_READ_TIMEOUT_S}s server-wide, set to drop hung requests; Caddy: reverse_proxy transport http { read_timeout ${SSE_READ_TIMEOUT_S}s }), below the storage-event stream's 15 s heartbeat`,
+    // Server-wide, as operators write it: the events location inherits it. Downloads that keep
+    // flowing and quick API answers are not affected; only the quiet event stream is.
+    nginx: (s) => {
+      s.timeouts = s.timeouts.map((t) => (t.startsWith('proxy_read_timeout') ? `proxy_read_timeout ${SSE_READ_TIMEOUT_S}s;` : t));
+    },
+    caddy: (s) => {
+      s.proxy.push('transport http {', `\tread_timeout ${SSE_READ_TIMEOUT_S}s`, '}');
     },
   },
   'rate-limit-proxy': {

@@ -25,7 +25,7 @@ export async function signInForSetup(baseURL: string, creds: Credentials): Promi
         `Password sign-in is switched off on ${baseURL}; users sign in through ${names}. The suite signs in with a password, so it cannot check this deployment: run it against a staging copy with password login on.`,
       );
     }
-    const { passkey_login_enabled: passkeys } = await http.call('GET', '/api/v1/public/frontend-config', S.SignInMethods);
+    const { passkey_login_enabled: passkeys } = await http.call('POST', '/api/v1/auth/check', S.CheckResp);
     // Attributed at run time: this step proves 10.4 only when it meets this refusal.
     test.info().annotations.push({ type: CHECKLIST_ANNOTATION, description: '10.4' });
     throw new Error(

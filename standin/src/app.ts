@@ -12,6 +12,7 @@ import { ensureDefaults } from './services/settings.js';
 import { audit } from './services/audit.js';
 import { rateLimiter } from './services/ratelimit.js';
 import { StorageManager } from './storage/index.js';
+import { StorageEvents } from './services/storage-events.js';
 import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth.js';
 import { accountRoutes } from './routes/auth-account.js';
@@ -66,6 +67,7 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
   ctx.tasks.ctx = ctx;
   ctx.storage = new StorageManager(ctx);
   ctx.mail = new Mailer(ctx);
+  ctx.events = new StorageEvents();
   store.onQuery = (kind) => ctx.metrics.inc('db_queries_total', 'Database queries', { backend: 'sqlite', kind, status: 'success' });
   ensureDefaults(store, cfg.bootstrapInsecureCookies);
   audit(ctx, { userId: null, action: 'server_start', entityType: 'system_config', entityName: 'server' });
@@ -153,6 +155,7 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
     ctx,
     async close() {
       ctx.mail.stop();
+      ctx.events.close();
       for (const t of ctx.timers) clearInterval(t);
       store.flush();
     },

@@ -4,6 +4,7 @@ import type { Metrics } from './services/metrics.js';
 import type { TaskRunner } from './services/tasks.js';
 import type { StorageManager } from './storage/index.js';
 import type { Mailer } from './services/mail.js';
+import type { StorageEvents } from './services/storage-events.js';
 
 /** Everything a route or service needs, built once in app.ts. */
 export interface Ctx {
@@ -13,6 +14,8 @@ export interface Ctx {
   tasks: TaskRunner;
   storage: StorageManager;
   mail: Mailer;
+  /** storage change events for the SSE stream (services/storage-events.ts) */
+  events: StorageEvents;
   startedAt: number;
   timers: NodeJS.Timeout[];
   /** drops cached WebDAV credentials (set by the Vfs implementation) */

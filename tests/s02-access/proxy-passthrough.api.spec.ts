@@ -1,6 +1,7 @@
 /**
  * 2.5, 2.6, 2.8, 2.9: what the proxy must let through to AsterDrive: upload bodies (no 413),
- * every WebDAV method, the WOPI / share / preview / thumbnail paths, and slow long transfers.
+ * every WebDAV method, the WOPI / share / preview / thumbnail paths, slow long transfers and the
+ * long-lived storage-event stream (SSE) the web panel keeps open.
  * Each answer is checked to come from AsterDrive (X-Request-ID, its envelope), not the proxy.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,7 @@ import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
 import { type Answer, answerOf, classify, explain } from '../../helpers/entry/answer.js';
 import { entryOf } from '../../helpers/entry/entry.js';
+import { EventStream, HEARTBEAT_S, STORAGE_EVENTS_PATH } from '../../helpers/entry/event-stream.js';
 import { multipartStream, randomStream, slowDownload, streamedRequest } from '../../helpers/entry/transfer.js';
 import { makeOffice, makePng, OFFICE_MIME } from '../../helpers/files/generate.js';
 import { registerSecret } from '../../helpers/secrets.js';
@@ -252,6 +254,97 @@ test.describe('the proxy passes AsterDrive traffic through', () => {
       expect(got.seconds, `the transfer lasted only ${got.seconds.toFixed(1)} s; the check needs it held open about ${seconds} s`).toBeGreaterThanOrEqual(
         seconds * 0.9,
       );
+    },
+  );
+
+  test(
+    'the storage-event stream (SSE) stays open past its 15 s heartbeat and delivers a change promptly',
+    checks(['2.9'], '@own-data'),
+    async ({ run, userApi, workFolder, owned, ns, evidence }) => {
+      test.setTimeout(120_000);
+      const current = entryOf(run).current;
+      // Held open past one heartbeat: a proxy whose read timeout is below the heartbeat cuts the quiet stream before it.
+      const holdS = HEARTBEAT_S + 5;
+      const firstFrameS = 5;
+      const eventWithinS = 5;
+      const cutFix =
+        `a proxy timeout ends the quiet stream before AsterDrive's ${HEARTBEAT_S} s heartbeat keeps it alive. ` +
+        `nginx: proxy_read_timeout well above ${HEARTBEAT_S} s (e.g. 3600s) in the server or the location of ${STORAGE_EVENTS_PATH}, with proxy_buffering off there; ` +
+        'Caddy: no short `timeouts` in the global servers option and no short reverse_proxy transport read_timeout; ' +
+        `other proxies: an idle/read timeout above ${HEARTBEAT_S} s for this path`;
+      const bufferFix = `the proxy holds the stream in a buffer (nginx: proxy_buffering off and proxy_cache off, no gzip, in the location of ${STORAGE_EVENTS_PATH}; Caddy: reverse_proxy flush_interval -1)`;
+
+      // A fresh access token: the stream is authorised once, when it opens.
+      await userApi.me();
+      const opened = await test.step(`open GET ${STORAGE_EVENTS_PATH} through ${current}`, () =>
+        EventStream.open(`${current}${STORAGE_EVENTS_PATH}`, { authorization: `Bearer ${userApi.accessToken}` }));
+      const headers = Object.fromEntries(
+        ['content-type', 'cache-control', 'x-accel-buffering', 'content-encoding', 'transfer-encoding', 'server'].map((h) => [h, opened.headers.get(h)]),
+      );
+      const answer = { status: opened.status, headers: { ...headers, 'x-request-id': opened.headers.get('x-request-id') ? 'present' : 'absent' } };
+      const stream = opened.stream;
+      if (!stream) {
+        const a = classify(opened.status, opened.headers, opened.text ?? '');
+        await evidence('storage-event stream through the entry', { path: STORAGE_EVENTS_PATH, ...answer, body: a.snippet });
+        expect(
+          opened.status,
+          `${STORAGE_EVENTS_PATH} answered ${explain(a)} instead of 200 text/event-stream${a.from === 'proxy' ? `: the proxy does not pass the storage-event stream to AsterDrive; pass ${STORAGE_EVENTS_PATH} unchanged (GET, Authorization and cookies)` : ''}`,
+        ).toBe(200);
+        expect(opened.headers.get('content-type'), `${STORAGE_EVENTS_PATH} answered 200 but not as an event stream: ${explain(a)}`).toMatch(
+          /^text\/event-stream/,
+        );
+        return;
+      }
+      try {
+        const first = await test.step(`the first frame within ${firstFrameS} s (AsterDrive sends a heartbeat at once)`, () =>
+          stream.waitFor(() => true, firstFrameS));
+        const cut = await test.step(`hold the stream open ${holdS} s, past the ${HEARTBEAT_S} s heartbeat`, () => stream.endsBefore(holdS));
+        const heartbeat = stream.frames.find((f) => f.data === undefined && f.at >= HEARTBEAT_S - 2);
+        let change: { fileId: number; uploadStartS: number; answeredS: number; eventS?: number } | undefined;
+        if (!cut) {
+          change = await test.step(`create a file in the work folder; its file.created event within ${eventWithinS} s`, async () => {
+            const uploadStartS = stream.now();
+            const name = ns.name('event', 'txt');
+            const file = await userApi.uploadBytes(name, new TextEncoder().encode(`storage event check ${name}\n`), workFolder.id, 'text/plain');
+            owned.file(userApi, file.id);
+            const answeredS = stream.now();
+            const hit = await stream.waitFor((f) => {
+              const { event } = EventStream.eventOf(f);
+              return event?.kind === 'file.created' && event.file_ids.includes(file.id);
+            }, answeredS + eventWithinS);
+            return { fileId: file.id, uploadStartS, answeredS, eventS: hit?.at };
+          });
+        }
+        await evidence('storage-event stream through the entry', {
+          path: STORAGE_EVENTS_PATH,
+          ...answer,
+          heartbeatSeconds: HEARTBEAT_S,
+          heldSeconds: holdS,
+          frames: stream.summary(),
+          ended: stream.ended ?? 'open until the suite closed it',
+          change: change && {
+            fileId: change.fileId,
+            uploadStartedAt: `${change.uploadStartS.toFixed(2)} s`,
+            uploadAnsweredAt: `${change.answeredS.toFixed(2)} s`,
+            eventAt: change.eventS === undefined ? null : `${change.eventS.toFixed(2)} s`,
+            secondsFromUploadToEvent: change.eventS === undefined ? null : Number((change.eventS - change.uploadStartS).toFixed(2)),
+          },
+        });
+        expect(
+          stream.ended,
+          `the storage-event stream was cut after ${stream.ended?.at.toFixed(1)} s (${stream.ended?.how}), though it must stay open as long as the panel is: ${cutFix}`,
+        ).toBeUndefined();
+        expect
+          .soft(first, `no frame reached the client within ${firstFrameS} s of opening, though AsterDrive sends a heartbeat at once: ${bufferFix}`)
+          .toBeDefined();
+        expect.soft(heartbeat, `no heartbeat reached the client by ${holdS} s, though AsterDrive sends one every ${HEARTBEAT_S} s: ${bufferFix}`).toBeDefined();
+        expect(
+          change?.eventS,
+          `no file.created event for the new file (${change?.fileId}) reached the client within ${eventWithinS} s of the upload: ${stream.ended ? `the stream was cut after ${stream.ended.at.toFixed(1)} s (${stream.ended.how}); ${cutFix}` : bufferFix}`,
+        ).toBeDefined();
+      } finally {
+        stream.close();
+      }
     },
   );
 });

@@ -50,7 +50,7 @@ export function authRoutes(ctx: Ctx): Router {
       const password = validatePassword(body.password);
       assertUnique(ctx, username, email);
       const user = newUser(ctx, { username, email, passwordHash: await hashPassword(password), role: 'admin' });
-      // public_site_url bootstrap from the setup request's origin (core §2.2).
+      // public_site_url bootstrap from the setup request's origin (upstream src/api/routes/auth/public.rs).
       const hdr = typeof req.headers.origin === 'string' ? normalizeOrigin(req.headers.origin) : null;
       const origin = hdr ?? normalizeOrigin(ownOrigin(req)) ?? ownOrigin(req);
       if (getArr(store, 'public_site_url').length === 0) setValue(store, 'public_site_url', [origin], user.id);
@@ -117,7 +117,7 @@ export function authRoutes(ctx: Ctx): Router {
       authEvent(ctx, 'refresh', 'failure', 'stale');
       throw E.unauthorized('auth.refresh_token_stale', 'refresh token was already rotated');
     }
-    // Any other replay is treated as theft: revoke every session of the user (core §3.6).
+    // Any other replay is treated as theft: revoke every session of the user (upstream src/services/auth/local/tokens/refresh.rs).
     revokeAllSessions(ctx, user);
     audit(ctx, {
       req,
@@ -180,6 +180,12 @@ export function authRoutes(ctx: Ctx): Router {
       Object.assign(out, { storage_used: full.storage_used, storage_quota: full.storage_quota, policy_group_id: a.user.policyGroupId });
     if (fields.includes('session')) out.access_token_expires_at = a.claims.exp;
     ok(res, out);
+  });
+
+  // The storage change stream (SSE), services/storage-events.ts.
+  r.get('/auth/events/storage', auth, (req, res) => {
+    const a = authOf(req);
+    ctx.events.stream(ctx, res, a.user, a.claims.sv);
   });
 
   r.get('/auth/sessions', auth, async (req, res) => {

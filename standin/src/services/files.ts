@@ -7,6 +7,7 @@ import { ApiError, E } from '../http/errors.js';
 import { categoryOf, compoundExtension, extensionOf, mimeFor } from '../util/mime.js';
 import { coveringFileLocks, coveringFolderLocks, lockStateOf } from './locks.js';
 import { getNum } from './settings.js';
+import { personalChange } from './storage-events.js';
 
 const now = () => new Date().toISOString();
 export const newEtag = () => crypto.randomBytes(16).toString('hex');
@@ -111,7 +112,7 @@ export function folderNameTaken(ctx: Ctx, userId: number, parentId: number | nul
   return nameTaken(ctx, userId, parentId, name, undefined, except).folder;
 }
 
-/** `report.txt` -> `report (1).txt`, `report (2).txt`, ... (core gotcha 10). */
+/** `report.txt` -> `report (1).txt`, `report (2).txt`, ... (upstream src/db/repository/file_repo/query/names.rs). */
 export function uniqueName(name: string, taken: (n: string) => boolean): string {
   if (!taken(name)) return name;
   const dot = name.lastIndexOf('.');
@@ -168,6 +169,7 @@ export function createFolder(ctx: Ctx, user: UserRec, name: string, parentId: nu
     originalPath: null,
   };
   ctx.store.state.folders.push(f);
+  ctx.events.publish(personalChange('folder.created', user.id, { folders: [f.id], parents: [parentId] }));
   return f;
 }
 
@@ -328,6 +330,7 @@ export async function createFile(ctx: Ctx, user: UserRec, a: CreateFileArgs): Pr
   ctx.store.state.files.push(file);
   addVersion(ctx, file, blob, a.reason ?? 'create', user.id, mime);
   ctx.store.commit();
+  ctx.events.publish(personalChange('file.created', user.id, { files: [file.id], parents: [file.folderId], storageDelta: file.size }));
   return file;
 }
 
@@ -354,9 +357,11 @@ export async function overwriteFile(
     throw e;
   }
   const blob = await ctx.storage.storeTemp(policy, temp.path, temp.size, temp.sha256);
+  const before = file.size;
   const v = addVersion(ctx, file, blob, reason, user.id, file.mimeType);
   await pruneVersions(ctx, file);
   ctx.store.commit();
+  ctx.events.publish(personalChange('file.updated', file.ownerUserId, { files: [file.id], parents: [file.folderId], storageDelta: file.size - before }));
   return v;
 }
 
@@ -402,6 +407,7 @@ export function trashFile(ctx: Ctx, file: FileRec): void {
   file.deletedAt = now();
   file.trashBatch = crypto.randomUUID();
   file.trashRoot = true;
+  ctx.events.publish(personalChange('file.trashed', file.ownerUserId, { files: [file.id], parents: [file.folderId] }));
 }
 
 export function trashFolder(ctx: Ctx, folder: FolderRec): void {
@@ -419,6 +425,7 @@ export function trashFolder(ctx: Ctx, folder: FolderRec): void {
     f.trashBatch = batch;
     f.trashRoot = false;
   }
+  ctx.events.publish(personalChange('folder.trashed', folder.ownerUserId, { folders: [folder.id], parents: [folder.parentId] }));
 }
 
 function parentAlive(ctx: Ctx, parentId: number | null): boolean {
