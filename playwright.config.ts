@@ -24,9 +24,7 @@ const cfg = config();
 /** A run narrowed by --grep, --project, file or line arguments, --last-failed, or a fault-matrix subset. */
 function filteredRun(): boolean {
   if (process.env.ASTER_FAULT) return true;
-  return process.argv
-    .slice(2)
-    .some((a) => /^(-g|--grep|--grep-invert|--project|--last-failed|--only-changed)(=|$)/.test(a) || /\.(ts|js)(:\d+)?$/.test(a));
+  return process.argv.slice(2).some((a) => /^(-g|--grep|--grep-invert|--project|--last-failed|--only-changed)(=|$)/.test(a) || /\.(ts|js)(:\d+)?$/.test(a));
 }
 // Created once in the runner; workers inherit the path and register the secrets they create.
 secretsDir();

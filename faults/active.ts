@@ -38,8 +38,14 @@ export function combineFaults(faults: Fault[]): Fault {
     induction: faults[0].induction,
     runs: union(faults.map((f) => f.runs)),
     fails: union(faults.map((f) => f.fails)),
-    env: mergeRecords('the environment variable', faults.map((f) => f.env)),
-    targetEnv: mergeRecords('the target variable', faults.map((f) => f.targetEnv)),
+    env: mergeRecords(
+      'the environment variable',
+      faults.map((f) => f.env),
+    ),
+    targetEnv: mergeRecords(
+      'the target variable',
+      faults.map((f) => f.targetEnv),
+    ),
     beforeStart: befores.length
       ? (workdir) => {
           for (const b of befores) b(workdir);

@@ -216,7 +216,13 @@ export const FAULTS: Fault[] = [
         },
       });
       const group = await admin.call('POST', '/api/v1/admin/policy-groups', z.object({ id: z.number() }).passthrough(), {
-        json: { name: 'Old NAS', description: '', is_enabled: true, is_default: false, items: [{ policy_id: old.id, priority: 1, min_file_size: 0, max_file_size: 0 }] },
+        json: {
+          name: 'Old NAS',
+          description: '',
+          is_enabled: true,
+          is_default: false,
+          items: [{ policy_id: old.id, priority: 1, min_file_size: 0, max_file_size: 0 }],
+        },
       });
       await admin.createTeam({ name: 'Archive team', admin_identifier: state.admin.identifier, policy_group_id: group.id });
     },
@@ -345,7 +351,8 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'webdav-methods-blocked',
-    description: 'the proxy limits the methods on /webdav/ (nginx `limit_except GET HEAD POST PUT DELETE OPTIONS`), so PROPFIND, MKCOL, COPY, MOVE, LOCK are refused',
+    description:
+      'the proxy limits the methods on /webdav/ (nginx `limit_except GET HEAD POST PUT DELETE OPTIONS`), so PROPFIND, MKCOL, COPY, MOVE, LOCK are refused',
     induction: 'proxy',
     proxy: ['block-webdav-methods'],
     runs: ['2.6', '6.1', '6.2', '6.3', '6.4'],
@@ -464,7 +471,8 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'global-csp',
-    description: "a server-wide `add_header Content-Security-Policy \"default-src 'none'\" always` on top of AsterDrive's own policy forbids the panel's scripts",
+    description:
+      "a server-wide `add_header Content-Security-Policy \"default-src 'none'\" always` on top of AsterDrive's own policy forbids the panel's scripts",
     induction: 'proxy',
     proxy: ['global-csp'],
     runs: ['2.7'],
@@ -481,7 +489,8 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'proxy-idle-timeout',
-    description: 'the proxy cuts long responses: Caddy `servers { timeouts { write 10s } }` (like a short Traefik respondingTimeouts), so slow downloads end half way',
+    description:
+      'the proxy cuts long responses: Caddy `servers { timeouts { write 10s } }` (like a short Traefik respondingTimeouts), so slow downloads end half way',
     induction: 'proxy',
     proxy: ['idle-timeout-5s'],
     runs: ['2.9'],
@@ -495,6 +504,7 @@ export const FAULTS: Fault[] = [
     proxy: ['sse-read-timeout'],
     runs: ['2.9'],
     fails: ['2.9'],
+    share: 'independent-b',
   },
   {
     name: 'site-url-plain-http',

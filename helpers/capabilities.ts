@@ -51,7 +51,13 @@ export function localTools(cfg: SuiteConfig, argv: string[] = process.argv.slice
   } else {
     const c = resolveChromium(cfg.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE);
     if (skip.includes('browser')) {
-      tools.push({ tool: 'browser', name: 'browser', state: 'without', detail: `left out (ASTER_WITHOUT=browser)${c.problem ? `; ${c.problem}` : ''}`, items: BROWSER_ITEMS });
+      tools.push({
+        tool: 'browser',
+        name: 'browser',
+        state: 'without',
+        detail: `left out (ASTER_WITHOUT=browser)${c.problem ? `; ${c.problem}` : ''}`,
+        items: BROWSER_ITEMS,
+      });
     } else if (c.problem) {
       tools.push({ tool: 'browser', name: 'browser', state: 'missing', detail: c.problem, items: BROWSER_ITEMS });
     } else {
@@ -144,10 +150,20 @@ export function capabilities(cfg: SuiteConfig, state?: Pick<RunState, 'mode' | '
   const e = cfg.env;
   return [
     { name: 'internal metrics', enabled: Boolean(e.ASTER_METRICS_URL) || managed, variable: 'ASTER_METRICS_URL', items: '9.1, 9.5, 10.3, 11.1, 11.2' },
-    { name: 'recreate command', enabled: Boolean(e.ASTER_RECREATE_CMD) || managed, variable: 'ASTER_RECREATE_CMD', items: '1.1-1.5, 3.1 (a restart alone proves less)' },
+    {
+      name: 'recreate command',
+      enabled: Boolean(e.ASTER_RECREATE_CMD) || managed,
+      variable: 'ASTER_RECREATE_CMD',
+      items: '1.1-1.5, 3.1 (a restart alone proves less)',
+    },
     { name: 'restart command', enabled: Boolean(e.ASTER_RESTART_CMD || e.ASTER_RECREATE_CMD) || managed, variable: 'ASTER_RESTART_CMD', items: '1.1-1.5, 3.1' },
     { name: 'doctor command', enabled: Boolean(e.ASTER_DOCTOR_CMD) || managed, variable: 'ASTER_DOCTOR_CMD', items: '10.13' },
-    { name: 'data directory', enabled: Boolean(e.ASTER_DATA_DIR) || managed, variable: 'ASTER_DATA_DIR', items: '1.1, 1.7 (with ASTER_RUNTIME_USER off-host), 3.1, 8.2, 11.7' },
+    {
+      name: 'data directory',
+      enabled: Boolean(e.ASTER_DATA_DIR) || managed,
+      variable: 'ASTER_DATA_DIR',
+      items: '1.1, 1.7 (with ASTER_RUNTIME_USER off-host), 3.1, 8.2, 11.7',
+    },
     {
       name: 'backup/restore',
       enabled: Boolean(e.ASTER_BACKUP_CMD && e.ASTER_RESTORE_CMD) || managed,

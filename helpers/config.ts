@@ -111,7 +111,10 @@ export const VARIABLES = {
     doc: "shell command that prints the server process's environment (RUST_LOG, ASTER__LOGGING__LEVEL), one NAME=value a line",
   },
   ASTER_RUNTIME_USER: {
-    schema: z.string().trim().regex(/^\d+:\d+$/, 'must be uid:gid in numbers'),
+    schema: z
+      .string()
+      .trim()
+      .regex(/^\d+:\d+$/, 'must be uid:gid in numbers'),
     example: '10001:10001',
     doc: 'uid:gid AsterDrive runs as (the Docker image: 10001:10001), when the suite cannot see the process',
   },
@@ -277,14 +280,20 @@ export function parseConfig(source: NodeJS.ProcessEnv): SuiteConfig {
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      problems.push(`ASTER_CA_FILE=${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? e}). Give the PEM file of the CA. Example: ASTER_CA_FILE=/etc/ssl/private-ca.pem`);
+      problems.push(
+        `ASTER_CA_FILE=${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? e}). Give the PEM file of the CA. Example: ASTER_CA_FILE=/etc/ssl/private-ca.pem`,
+      );
     }
     if (text && !/-----BEGIN CERTIFICATE-----/.test(text)) {
-      problems.push(`ASTER_CA_FILE=${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----). Give the CA certificate in PEM form, not a key or DER file.`);
+      problems.push(
+        `ASTER_CA_FILE=${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----). Give the CA certificate in PEM form, not a key or DER file.`,
+      );
     }
-    if (!env.ASTER_BASE_URL) warnings.push('ASTER_CA_FILE is for an existing deployment (ASTER_BASE_URL); a managed target makes its own CA, so it is ignored.');
+    if (!env.ASTER_BASE_URL)
+      warnings.push('ASTER_CA_FILE is for an existing deployment (ASTER_BASE_URL); a managed target makes its own CA, so it is ignored.');
   }
-  if (env.ASTER_ENTRY && env.ASTER_BASE_URL) warnings.push("ASTER_ENTRY chooses the proxy of a managed target; with ASTER_BASE_URL the deployment's own proxy is checked, so it is ignored.");
+  if (env.ASTER_ENTRY && env.ASTER_BASE_URL)
+    warnings.push("ASTER_ENTRY chooses the proxy of a managed target; with ASTER_BASE_URL the deployment's own proxy is checked, so it is ignored.");
   const s3Set = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((n) => env[n]);
   if (s3Set.length > 0 && s3Set.length < 4) {
     problems.push(`S3 access is incomplete: set S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together (only ${s3Set.join(', ')} given).`);

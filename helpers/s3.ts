@@ -120,9 +120,14 @@ export async function corsPreflight(url: string, origin: string, method: 'PUT' |
     out.problem = `the browser cannot reach ${new URL(url).origin} (${out.error})`;
     return out;
   }
-  const list = (v?: string | null) => (v ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  const list = (v?: string | null) =>
+    (v ?? '')
+      .split(',')
+      .map((x) => x.trim().toLowerCase())
+      .filter(Boolean);
   if (out.status === undefined || out.status >= 300) out.problem = `the preflight is refused with ${out.status}`;
-  else if (out.allowOrigin !== '*' && out.allowOrigin !== origin) out.problem = `Access-Control-Allow-Origin is ${out.allowOrigin ?? '(missing)'}, not ${origin}`;
+  else if (out.allowOrigin !== '*' && out.allowOrigin !== origin)
+    out.problem = `Access-Control-Allow-Origin is ${out.allowOrigin ?? '(missing)'}, not ${origin}`;
   else if (!list(out.allowMethods).includes(method.toLowerCase()) && !list(out.allowMethods).includes('*'))
     out.problem = `Access-Control-Allow-Methods (${out.allowMethods ?? 'missing'}) does not allow ${method}`;
   else {

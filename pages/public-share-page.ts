@@ -33,6 +33,4 @@ export class PublicSharePage {
     await this.page.getByRole('button', { name: 'Download' }).click();
     return download;
   }
-
-
 }

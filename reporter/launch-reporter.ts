@@ -64,9 +64,7 @@ export default class LaunchReporter implements Reporter {
       .filter((t) => t.annotations.some((a) => a.type === CHECKLIST_ANNOTATION))
       .map((t) => testKey(t.parent.project()?.name ?? '', t.location.file, t.location.line, t.location.column, t.title));
     const suiteConfig = this.options.suiteConfig ? path.resolve(this.root, this.options.suiteConfig) : config.configFile;
-    this.listing = suiteConfig
-      ? listWholeSuite(suiteConfig, this.root)
-      : Promise.resolve({ error: 'no configuration file to list the suite from' });
+    this.listing = suiteConfig ? listWholeSuite(suiteConfig, this.root) : Promise.resolve({ error: 'no configuration file to list the suite from' });
   }
 
   onError(error: { message?: string }): void {
@@ -144,7 +142,8 @@ export default class LaunchReporter implements Reporter {
         runId: process.env.ASTER_RUN_ID,
       },
       today: new Date().toISOString().slice(0, 10),
-      runError: this.runError ?? merged?.problem ?? (result.status === 'interrupted' ? 'interrupted' : result.status === 'timedout' ? 'global timeout' : undefined),
+      runError:
+        this.runError ?? merged?.problem ?? (result.status === 'interrupted' ? 'interrupted' : result.status === 'timedout' ? 'global timeout' : undefined),
       paths: { reportDir: this.outDir, playwrightReport: htmlReport },
     });
     mkdirSync(this.outDir, { recursive: true });

@@ -52,9 +52,7 @@ export function combineTargets(targets: ShardTarget[]): { target: LaunchReport['
   let problem: string | undefined;
   if (kinds.length > 1) problem = `the merged runs checked different kinds of target (${kinds.join(', ')}): merge only runs of one target`;
   else if (!managed && urls.length > 1) problem = `the merged runs checked different deployments (${urls.join(', ')}): merge only runs of one target`;
-  const how = managed
-    ? `${targets.length} runs merged, each against its own managed target`
-    : `${targets.length} runs merged against one deployment`;
+  const how = managed ? `${targets.length} runs merged, each against its own managed target` : `${targets.length} runs merged against one deployment`;
   return {
     target: {
       baseURL: managed && urls.length > 1 ? `${first.baseURL} (and ${urls.length - 1} more: one per shard)` : first.baseURL,

@@ -316,7 +316,8 @@ async function main(): Promise<void> {
     const render = args.includes('--render');
     if ((render || args.includes('--no-transfer')) && old.transfer)
       Object.assign(r, { transfer: old.transfer, transferKeptFrom: old.transferKeptFrom ?? before?.measuredAt });
-    if ((render || args.includes('--no-suite')) && old.suite.length) Object.assign(r, { suite: old.suite, suiteKeptFrom: old.suiteKeptFrom ?? before?.measuredAt });
+    if ((render || args.includes('--no-suite')) && old.suite.length)
+      Object.assign(r, { suite: old.suite, suiteKeptFrom: old.suiteKeptFrom ?? before?.measuredAt });
   }
   if (args.includes('--render')) {
     // Only write the report again from the kept figures.

@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   for (const f of result.removed) console.log(`  removed ${f.account} ${f.kind}: ${f.name}`);
   const errors = new Map(result.failed.map((f) => [`${f.leftover.account}|${f.leftover.kind}|${f.leftover.id}`, f.error]));
   for (const f of result.remaining) {
-    console.log(`  FAILED  ${f.account} ${f.kind}: ${f.name}${errors.has(`${f.account}|${f.kind}|${f.id}`) ? `: ${errors.get(`${f.account}|${f.kind}|${f.id}`)}` : ' (still there)'}`);
+    console.log(
+      `  FAILED  ${f.account} ${f.kind}: ${f.name}${errors.has(`${f.account}|${f.kind}|${f.id}`) ? `: ${errors.get(`${f.account}|${f.kind}|${f.id}`)}` : ' (still there)'}`,
+    );
   }
   if (result.remaining.length) {
     console.log(`Still there after the sweep: ${result.remaining.length}. Fix the cause above and run \`${cleanupCommand(onlyRun)}\` again.`);

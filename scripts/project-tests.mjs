@@ -53,7 +53,7 @@ const want = (step) => only.length === 0 || only.includes(step);
 
 // What the tests need on this machine, installed when missing; without it nothing else can run.
 if (run('set-up (installs only what is missing)', process.execPath, ['scripts/setup.mjs', '--for', 'tests']) !== 0) {
-  console.error('\nSet-up failed (see above): the project\'s tests did not run.');
+  console.error("\nSet-up failed (see above): the project's tests did not run.");
   console.log('0 passed, 1 failed');
   process.exit(1);
 }

@@ -61,7 +61,10 @@ async function main(): Promise<void> {
     }
     if (!flag('--api-only')) {
       console.error('Capturing the panel screens ...');
-      const browser = await chromium.launch({ executablePath: resolveChromium(process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE).executablePath, args: ['--no-sandbox'] });
+      const browser = await chromium.launch({
+        executablePath: resolveChromium(process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE).executablePath,
+        args: ['--no-sandbox'],
+      });
       try {
         const screens = await recordScreens({ binary, browser });
         writeScreens(path.join(out, 'screens'), screens);

@@ -159,9 +159,13 @@ async function aptInstall(packages) {
 // ---- 1. Node.js ------------------------------------------------------------------------------
 await step('Node.js', async () => {
   const want = JSON.parse(readFileSync('package.json', 'utf8')).engines?.node ?? '>=20';
-  const [wMaj, wMin = 0] = want.replace(/[^\d.]/g, '').split('.').map(Number);
+  const [wMaj, wMin = 0] = want
+    .replace(/[^\d.]/g, '')
+    .split('.')
+    .map(Number);
   const [maj, min] = process.versions.node.split('.').map(Number);
-  if (maj < wMaj || (maj === wMaj && min < wMin)) throw new Error(`Node.js ${process.versions.node} is too old (package.json wants ${want}); install a newer Node.js`);
+  if (maj < wMaj || (maj === wMaj && min < wMin))
+    throw new Error(`Node.js ${process.versions.node} is too old (package.json wants ${want}); install a newer Node.js`);
   return `${process.versions.node} (wants ${want})`;
 });
 
@@ -241,7 +245,8 @@ await step('Chromium', async () => {
   if (!depsReady) throw new Error('needs the npm dependencies (step above)');
   const found = await findChromium();
   if (found) return `present (${found})`;
-  if (cfg.chromium) throw new Error(`PLAYWRIGHT_CHROMIUM_EXECUTABLE=${cfg.chromium} does not exist: point it at a Chromium binary, or unset it so setup can install one`);
+  if (cfg.chromium)
+    throw new Error(`PLAYWRIGHT_CHROMIUM_EXECUTABLE=${cfg.chromium} does not exist: point it at a Chromium binary, or unset it so setup can install one`);
 
   // Playwright's own build where the download works ...
   log("  none found: trying Playwright's download (npx playwright install chromium)");

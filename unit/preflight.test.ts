@@ -47,7 +47,12 @@ test('a run without a browser stops within 10 s with exit 2, naming what is miss
 });
 
 test('a managed run without Mailpit and the S3 server stops within 10 s with exit 2, naming both and the fix', () => {
-  const r = launchRun({ ASTER_TOOLS_DIR: emptyTools, MAILPIT_BIN: '', S3_SERVER_BIN: '', PATH: path.dirname(process.execPath) + path.delimiter + '/usr/bin:/bin' });
+  const r = launchRun({
+    ASTER_TOOLS_DIR: emptyTools,
+    MAILPIT_BIN: '',
+    S3_SERVER_BIN: '',
+    PATH: path.dirname(process.execPath) + path.delimiter + '/usr/bin:/bin',
+  });
   expect(r.status, `stdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(2);
   expect(r.seconds).toBeLessThan(10);
   expect(r.stderr).toContain(`Mailpit: not installed (looked at $MAILPIT_BIN, ${emptyTools}/bin/mailpit and PATH)`);
@@ -90,7 +95,10 @@ test('going without a tool is a choice, not a stop: --project api or ASTER_WITHO
   expect(without[0].detail).toContain('ASTER_WITHOUT=browser');
 
   // A deployment brings its own mail and bucket: only the browser is the suite's.
-  const deployment = localTools(parseConfig({ ASTER_BASE_URL: 'https://drive.example.com', ASTER_ADMIN_USER: 'a', ASTER_ADMIN_PASSWORD: 'b' }), ['--project', 'api']);
+  const deployment = localTools(parseConfig({ ASTER_BASE_URL: 'https://drive.example.com', ASTER_ADMIN_USER: 'a', ASTER_ADMIN_PASSWORD: 'b' }), [
+    '--project',
+    'api',
+  ]);
   expect(deployment.map((t) => t.state)).toEqual(['not-needed', 'not-needed', 'not-needed']);
 });
 

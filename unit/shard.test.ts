@@ -15,7 +15,15 @@ test.describe.configure({ timeout: 900_000 });
 
 async function sh(args: string[], env: Record<string, string>, timeout = 600_000): Promise<{ status: number; out: string }> {
   const r = await run('npx', args, {
-    env: { ...process.env, ASTER_ENV_FILE: '/nonexistent', ASTER_BASE_URL: '', ASTER_JSON_REPORT: '', PLAYWRIGHT_JSON_OUTPUT_NAME: '', NODE_NO_WARNINGS: '1', ...env },
+    env: {
+      ...process.env,
+      ASTER_ENV_FILE: '/nonexistent',
+      ASTER_BASE_URL: '',
+      ASTER_JSON_REPORT: '',
+      PLAYWRIGHT_JSON_OUTPUT_NAME: '',
+      NODE_NO_WARNINGS: '1',
+      ...env,
+    },
     timeout,
   });
   return { status: r.status, out: r.stdout + r.stderr };
@@ -67,7 +75,10 @@ test('two shards split the checks without overlap, and only the last runs the di
   };
   const [whole, one, two] = await Promise.all([list([]), list(['--shard=1/2']), list(['--shard=2/2'])]);
   const split = (p: Listed) => [...(p.api ?? []), ...(p.browser ?? [])];
-  expect(split(one).filter((t) => split(two).includes(t)), 'no check in both shards').toEqual([]);
+  expect(
+    split(one).filter((t) => split(two).includes(t)),
+    'no check in both shards',
+  ).toEqual([]);
   expect([...split(one), ...split(two)].sort(), 'every check in one of them').toEqual(split(whole).sort());
   expect(whole.disruptive?.length).toBeGreaterThan(0);
   expect(one.disruptive ?? [], 'shard 1 runs no disruptive check').toEqual([]);
@@ -75,10 +86,7 @@ test('two shards split the checks without overlap, and only the last runs the di
   // Every shard sets up, records its target and tears down.
   for (const p of [one, two]) expect(p.setup?.some((t) => t.includes('record the target'))).toBe(true);
   // Against one deployment whose shards run at the same time: no shard runs them, a job after the shards runs them alone.
-  const [noneTwo, only] = await Promise.all([
-    list(['--shard=2/2'], { ASTER_SHARD_DISRUPTIVE: 'none' }),
-    list([], { ASTER_SHARD_DISRUPTIVE: 'only' }),
-  ]);
+  const [noneTwo, only] = await Promise.all([list(['--shard=2/2'], { ASTER_SHARD_DISRUPTIVE: 'none' }), list([], { ASTER_SHARD_DISRUPTIVE: 'only' })]);
   expect(noneTwo.disruptive ?? []).toEqual([]);
   expect(split(noneTwo)).toEqual(split(two));
   expect(Object.keys(only).sort()).toEqual(['checks', 'disruptive', 'setup', 'teardown']);

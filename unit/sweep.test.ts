@@ -199,7 +199,10 @@ test('the teardown sweeps what failed checks left anywhere, reports it as swept 
   const swept = data.annotations.filter((x) => x.type === 'swept').map((x) => String(x.description));
   expect(swept, 'each removed item reported once').toHaveLength(8);
   for (const n of [upload, shared, trashed, locked, `lt${R}dav1`, `lt-${R}-tasks-api-folder-1`, testUser]) {
-    expect(swept.some((s) => s.includes(`"${n}"`)), `${n} reported as swept in ${JSON.stringify(swept, null, 1)}`).toBe(true);
+    expect(
+      swept.some((s) => s.includes(`"${n}"`)),
+      `${n} reported as swept in ${JSON.stringify(swept, null, 1)}`,
+    ).toBe(true);
   }
   expect(swept.find((s) => s.includes(upload))).toContain('left by the test "a small file uploads thr…" (name label "small")');
   expect(swept.find((s) => s.includes(shared) && s.includes('share'))).toBeDefined();
@@ -229,7 +232,7 @@ test('a setting the suite changed during the run fails the teardown, naming the 
   await a.setConfig(key, `Launch check ${R}`);
   try {
     const result = await td.run();
-      const settings = result.tests['the existing deployment has the same instance settings as before the run'];
+    const settings = result.tests['the existing deployment has the same instance settings as before the run'];
     expect(settings?.status, result.out).toBe('failed');
     expect(settings.errors).toContain('SETTINGS CHANGED DURING THE RUN');
     expect(settings.errors).toContain(key);

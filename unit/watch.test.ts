@@ -32,7 +32,9 @@ test('a signal that rises in each of the last rounds is flagged; a level, a fall
   expect(worsening(disk(1, 2)), 'two rounds are one step').toEqual([]);
   expect(worsening(disk(1, 2, 3, 4), 3)).toHaveLength(1);
   // A failed round in between reads nothing: the steps are between rounds that read the signal.
-  expect(worsening([round(1, { tasks: { backlog: 1 } }), round(2, {}, 'down'), round(3, { tasks: { backlog: 4 } }), round(4, { tasks: { backlog: 9 } })])).toHaveLength(1);
+  expect(
+    worsening([round(1, { tasks: { backlog: 1 } }), round(2, {}, 'down'), round(3, { tasks: { backlog: 4 } }), round(4, { tasks: { backlog: 9 } })]),
+  ).toHaveLength(1);
   const health = (...v: number[]) => v.map((x, i) => round(i + 1, { health: { '/health/ready': x } }));
   expect(worsening(health(0, 1, 1)).map((f) => f.why)).toEqual(['/health/ready failed in each of the last 2 rounds']);
   expect(worsening(health(1, 1, 0))).toEqual([]);

@@ -152,7 +152,8 @@ export class AsterClient {
         let body: Uint8Array<ArrayBuffer> | NodeJS.ReadableStream;
         if (fh && buf) {
           const { bytesRead } = await fh.read(buf, 0, end - start + 1, start);
-          if (bytesRead !== end - start + 1) throw new Error(`${filePath} changed while it was uploaded (read ${bytesRead} of ${end - start + 1} bytes at ${start})`);
+          if (bytesRead !== end - start + 1)
+            throw new Error(`${filePath} changed while it was uploaded (read ${bytesRead} of ${end - start + 1} bytes at ${start})`);
           body = buf.subarray(0, bytesRead) as Uint8Array<ArrayBuffer>;
         } else body = createReadStream(filePath, { start, end });
         await this.call('PUT', `/api/v1/files/upload/${init.upload_id}/${n}`, z.unknown(), {

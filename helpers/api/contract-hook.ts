@@ -165,7 +165,12 @@ function headerFacts(res: Response): Record<string, string> {
   const ct = res.headers.get('content-type');
   if (ct) out['content-type'] = ct.split(';')[0].trim().toLowerCase();
   const cc = res.headers.get('cache-control');
-  if (cc) out['cache-control'] = cc.split(',').map((d) => d.trim().split('=')[0].toLowerCase()).sort().join(', ');
+  if (cc)
+    out['cache-control'] = cc
+      .split(',')
+      .map((d) => d.trim().split('=')[0].toLowerCase())
+      .sort()
+      .join(', ');
   const cd = res.headers.get('content-disposition');
   if (cd) out['content-disposition'] = cd.split(';')[0].trim().toLowerCase();
   const loc = res.headers.get('location');

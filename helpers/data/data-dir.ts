@@ -153,7 +153,9 @@ function processUser(pid: number): { uid: number; gid: number } | undefined {
 function asterDriveProcesses(dataDir: string): number[] {
   let pids: number[] = [];
   try {
-    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+    pids = readdirSync('/proc')
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number);
   } catch {
     return [];
   }

@@ -63,7 +63,10 @@ export async function restartSubject(
       async restart() {
         const t0 = Date.now();
         await twin.recreate();
-        return { how: 'private twin of the managed target recreated: a new process in a new working directory holding only the old data/', seconds: (Date.now() - t0) / 1000 };
+        return {
+          how: 'private twin of the managed target recreated: a new process in a new working directory holding only the old data/',
+          seconds: (Date.now() - t0) / 1000,
+        };
       },
       own() {
         /* the twin's working directory is removed with it */

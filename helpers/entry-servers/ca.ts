@@ -24,7 +24,9 @@ export interface RunCa {
 /** base64 SHA-256 of a certificate's SubjectPublicKeyInfo (DER), the form Chromium's SPKI list takes. */
 export function spkiSha256(cert: X509Certificate | string): string {
   const x = typeof cert === 'string' ? new X509Certificate(cert) : cert;
-  return createHash('sha256').update(x.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+  return createHash('sha256')
+    .update(x.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
 }
 
 /** Every certificate of a PEM bundle. */

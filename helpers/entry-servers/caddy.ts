@@ -32,7 +32,7 @@ export function baseCaddySite(): CaddySite {
     proxy: [
       '# the storage-event stream (SSE) must not wait in a buffer',
       'flush_interval -1',
-      '# AsterDrive reads Forwarded before X-Forwarded-*: a client\'s own must not pass',
+      "# AsterDrive reads Forwarded before X-Forwarded-*: a client's own must not pass",
       'header_up -Forwarded',
     ],
     metricsInternal: true,

@@ -111,12 +111,7 @@ export const DEVIATIONS: Record<ProxyFault, Deviation> = {
   'block-webdav-methods': {
     summary: `only GET/HEAD/POST/PUT/DELETE/OPTIONS allowed on /webdav/ (nginx: limit_except; Caddy: respond 405 to ${WEBDAV_ONLY})`,
     nginx: (s) => {
-      s.locations.push(
-        'location ^~ /webdav/ {',
-        '    limit_except GET HEAD POST PUT DELETE OPTIONS { deny all; }',
-        `    proxy_pass ${UPSTREAM};`,
-        '}',
-      );
+      s.locations.push('location ^~ /webdav/ {', '    limit_except GET HEAD POST PUT DELETE OPTIONS { deny all; }', `    proxy_pass ${UPSTREAM};`, '}');
     },
     caddy: (s) => {
       s.site.push(`@entry_webdav_methods method ${WEBDAV_ONLY}`, 'respond @entry_webdav_methods 405');
@@ -217,12 +212,7 @@ export const DEVIATIONS: Record<ProxyFault, Deviation> = {
         `limit_req_zone $binary_remote_addr zone=entry_auth:1m rate=${z.authPerSecond}r/s;`,
       );
       s.server.push(`limit_req zone=entry_site burst=${z.burst} nodelay;`);
-      s.locations.push(
-        'location ^~ /api/v1/auth/ {',
-        `    limit_req zone=entry_auth burst=${z.authBurst} nodelay;`,
-        `    proxy_pass ${UPSTREAM};`,
-        '}',
-      );
+      s.locations.push('location ^~ /api/v1/auth/ {', `    limit_req zone=entry_auth burst=${z.authBurst} nodelay;`, `    proxy_pass ${UPSTREAM};`, '}');
     },
   },
   'cert-expiring-soon': {
@@ -238,7 +228,7 @@ export const DEVIATIONS: Record<ProxyFault, Deviation> = {
     caddy: () => {},
   },
   'legacy-tls': {
-    summary: "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3 with ssl_ciphers DEFAULT:@SECLEVEL=0 (an old config carried over)",
+    summary: 'ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3 with ssl_ciphers DEFAULT:@SECLEVEL=0 (an old config carried over)',
     only: 'Caddy cannot be configured below TLS 1.2, so this fault runs on nginx',
     nginx: (s) => {
       s.tls = ['ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;', "ssl_ciphers 'DEFAULT:@SECLEVEL=0';"];

@@ -114,9 +114,7 @@ function siteBody(site: NginxSite, upstream: string, https: boolean): string[] {
     ...site.locations.map((l) => l.replaceAll(UPSTREAM, upstream)),
   ];
   if (site.metricsInternal) out.push(...block('location ^~ /health/metrics', ['# scraped on the internal address only', 'deny all;']));
-  const sse = site.sseUnbuffered
-    ? ['proxy_buffering off;', 'proxy_cache off;', ...headers, 'add_header X-Accel-Buffering no always;']
-    : [];
+  const sse = site.sseUnbuffered ? ['proxy_buffering off;', 'proxy_cache off;', ...headers, 'add_header X-Accel-Buffering no always;'] : [];
   out.push(...block(`location = ${SSE_PATH}`, proxied(sse)));
   out.push(...block('location /', proxied()));
   return out;
@@ -152,7 +150,13 @@ export function renderNginx(site: NginxSite, r: NginxRender): string {
       ...block('server', httpServer),
       '',
       '# HTTPS',
-      ...block('server', [...listen(r.listen.httpsPort, true), `ssl_certificate ${r.certPath};`, `ssl_certificate_key ${r.keyPath};`, ...site.tls, ...siteBody(site, upstream, true)]),
+      ...block('server', [
+        ...listen(r.listen.httpsPort, true),
+        `ssl_certificate ${r.certPath};`,
+        `ssl_certificate_key ${r.keyPath};`,
+        ...site.tls,
+        ...siteBody(site, upstream, true),
+      ]),
     ]),
     '',
   ];

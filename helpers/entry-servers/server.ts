@@ -182,7 +182,11 @@ export interface EntryServer {
 }
 
 /** The config text for a server, base plus the deviations of `faults`. */
-export function entryConfig(server: EntryServerName, faults: ProxyFault[], r: { dir: string; listen: EntryListen; upstream: string; ca: RunCa; banner: string[] }): string {
+export function entryConfig(
+  server: EntryServerName,
+  faults: ProxyFault[],
+  r: { dir: string; listen: EntryListen; upstream: string; ca: RunCa; banner: string[] },
+): string {
   const common = { dir: r.dir, listen: r.listen, upstream: r.upstream, certPath: r.ca.chainPath, keyPath: r.ca.keyPath, banner: r.banner };
   if (server === 'nginx') {
     const site = baseNginxSite();

@@ -70,7 +70,11 @@ export async function inspectTls(origin: string): Promise<TlsView> {
   for (const v of TLS_VERSIONS) protocols[v] = await offers(origin, v);
   return {
     origin,
-    untrusted: code ? `${certificateReason(code)} (${code})` : nameError ? `${certificateReason('ERR_TLS_CERT_ALTNAME_INVALID')} (${nameError.message})` : undefined,
+    untrusted: code
+      ? `${certificateReason(code)} (${code})`
+      : nameError
+        ? `${certificateReason('ERR_TLS_CERT_ALTNAME_INVALID')} (${nameError.message})`
+        : undefined,
     subject: leaf.subject.replace(/\n/g, ', '),
     subjectAltNames: leaf.subjectAltName ?? '',
     issuer: leaf.issuer.replace(/\n/g, ', '),
@@ -83,14 +87,19 @@ export async function inspectTls(origin: string): Promise<TlsView> {
 /** What is wrong with an origin's TLS for a launch, each with its fix; empty when nothing is. */
 export function tlsProblems(v: TlsView, minDays: number): string[] {
   const out: string[] = [];
-  if (v.untrusted) out.push(`${v.origin}: ${v.untrusted}; issuer "${v.issuer}", names ${v.subjectAltNames || v.subject}. Install a certificate from a public CA for this host name, with its intermediates`);
+  if (v.untrusted)
+    out.push(
+      `${v.origin}: ${v.untrusted}; issuer "${v.issuer}", names ${v.subjectAltNames || v.subject}. Install a certificate from a public CA for this host name, with its intermediates`,
+    );
   if (v.daysLeft < minDays)
     out.push(
       `${v.origin}: the certificate ${v.daysLeft < 0 ? 'has expired' : `expires in ${v.daysLeft} day(s)`} (${v.validTo}), under the ${minDays} required (ASTER_EXPECT_CERT_MIN_DAYS). Renew it, and check that automatic renewal runs`,
     );
   const legacy = LEGACY.filter((p) => v.protocols[p] === 'accepted');
   if (legacy.length)
-    out.push(`${v.origin}: accepts ${legacy.join(' and ')}, which browsers dropped and PCI forbids. nginx: ssl_protocols TLSv1.2 TLSv1.3; (Caddy refuses them by default)`);
+    out.push(
+      `${v.origin}: accepts ${legacy.join(' and ')}, which browsers dropped and PCI forbids. nginx: ssl_protocols TLSv1.2 TLSv1.3; (Caddy refuses them by default)`,
+    );
   if (v.protocols['TLSv1.2'] !== 'accepted' && v.protocols['TLSv1.3'] !== 'accepted') out.push(`${v.origin}: offers neither TLS 1.2 nor TLS 1.3`);
   return out;
 }

@@ -161,7 +161,8 @@ export function verifyServerCertificate(origin: string, caPem?: string, timeoutM
       const code = err ? String((err as { code?: string }).code ?? err) : '';
       if (code) return reject(new CertificateProblem(`${certificateReason(code)} (${code}; ${about})`, code));
       const nameError = chain[0] ? tls.checkServerIdentity(host, chain[0]) : undefined;
-      if (nameError) return reject(new CertificateProblem(`${REASONS.ERR_TLS_CERT_ALTNAME_INVALID} (${nameError.message}; ${about})`, 'ERR_TLS_CERT_ALTNAME_INVALID'));
+      if (nameError)
+        return reject(new CertificateProblem(`${REASONS.ERR_TLS_CERT_ALTNAME_INVALID} (${nameError.message}; ${about})`, 'ERR_TLS_CERT_ALTNAME_INVALID'));
       const spki = chain.map((x) => spkiSha256(new X509Certificate(x.raw)));
       resolve({ spki: spki.length ? spki : [spkiSha256(leaf)], subject: leaf.subject, issuer: leaf.issuer, validTo: leaf.validTo });
     });

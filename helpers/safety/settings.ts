@@ -84,7 +84,12 @@ const time = (s?: string) => (s ? Date.parse(s) : Number.NaN);
 /** JSON with object keys in sorted order, so that a re-serialisation is no change. */
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 
@@ -127,7 +132,12 @@ export function judgeSettings(before: SettingsSnapshot, after: Record<string, Se
     // Both times are the server's; the snapshot's own time (this machine's clock) is not compared.
     const earlier = b?.updated_at;
     if (earlier && a.updated_at && Number.isFinite(time(earlier)) && Number.isFinite(time(a.updated_at)) && !(time(a.updated_at) > time(earlier))) {
-      out.push({ ...change, actor: 'unknown', who: `nobody recorded (the value changed but updated_at ${a.updated_at} did not move on from ${earlier})`, fails: true });
+      out.push({
+        ...change,
+        actor: 'unknown',
+        who: `nobody recorded (the value changed but updated_at ${a.updated_at} did not move on from ${earlier})`,
+        fails: true,
+      });
       continue;
     }
     const by = a.updated_by;

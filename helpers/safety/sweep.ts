@@ -118,7 +118,9 @@ export async function trashAll(client: AsterClient): Promise<{ folders: Item[]; 
   const folders: Item[] = [];
   const files: Item[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = await client.call('GET', '/api/v1/trash', TrashPage, { query: { folder_limit: PAGE, folder_offset: offset, file_limit: offset === 0 ? PAGE : 0 } });
+    const page = await client.call('GET', '/api/v1/trash', TrashPage, {
+      query: { folder_limit: PAGE, folder_offset: offset, file_limit: offset === 0 ? PAGE : 0 },
+    });
     folders.push(...page.folders);
     if (offset === 0) {
       files.push(...page.files);
@@ -252,7 +254,9 @@ export async function removeByName(client: AsterClient, name: string, folderId?:
   if (folderId !== undefined) {
     try {
       const list = await listAll(client, folderId);
-      live = [...list.files.map((f) => ({ kind: 'file' as const, ...f })), ...list.folders.map((f) => ({ kind: 'folder' as const, ...f }))].filter((f) => f.name === name);
+      live = [...list.files.map((f) => ({ kind: 'file' as const, ...f })), ...list.folders.map((f) => ({ kind: 'folder' as const, ...f }))].filter(
+        (f) => f.name === name,
+      );
     } catch (e) {
       if (!gone(e)) throw e; // the folder itself is gone: look everywhere
     }
@@ -318,7 +322,15 @@ export async function leftoversOf(account: SweepAccount, opts: ScanOptions = {})
   const live = await findLive(client, opts.run ? `lt-${opts.run}-` : 'lt-r', (n) => Boolean(item(n)), opts.walkBudget);
   if (live.incomplete) incomplete.push(live.incomplete);
   for (const f of live.items) {
-    out.push({ account: label, kind: f.kind, name: f.name, run: item(f.name) as string, id: f.id, where: f.where, remove: () => removeItem(client, f.kind, f.id) });
+    out.push({
+      account: label,
+      kind: f.kind,
+      name: f.name,
+      run: item(f.name) as string,
+      id: f.id,
+      where: f.where,
+      remove: () => removeItem(client, f.kind, f.id),
+    });
   }
   const trash = await trashAll(client);
   for (const [kind, list] of [

@@ -2,8 +2,7 @@
 import { SIGNAL_GROUPS, type SignalGroup } from './signals.js';
 import { seriesOf, type WatchFile } from './trend.js';
 
-const esc = (s: unknown) =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#be185d', '#4d7c0f', '#64748b'];
 const MAX_SERIES = 8;
@@ -17,7 +16,9 @@ function plot(file: WatchFile, group: SignalGroup): string {
     .slice(0, MAX_SERIES);
   const title = SIGNAL_GROUPS[group];
   if (series.length === 0) {
-    const why = file.rounds.flatMap((r) => r.problems).find((p) => p.startsWith(group === 'errors' || group === 'uploads' ? 'metrics' : group === 'disk' ? 'disk' : 'admin'));
+    const why = file.rounds
+      .flatMap((r) => r.problems)
+      .find((p) => p.startsWith(group === 'errors' || group === 'uploads' ? 'metrics' : group === 'disk' ? 'disk' : 'admin'));
     const note = group === 'disk' && !why ? 'not read: set ASTER_DATA_DIR (the watch runs on the server host)' : (why ?? 'no value read yet');
     return `<section class="plot"><h2>${esc(title)}</h2><p class="empty">${esc(note)}</p></section>`;
   }
@@ -40,7 +41,11 @@ function plot(file: WatchFile, group: SignalGroup): string {
   const ticks = file.rounds
     .map((r, i) => (n <= 12 || i % Math.ceil(n / 12) === 0 ? `<text x="${x(i)}" y="${H - 8}" text-anchor="middle">${r.n}</text>` : ''))
     .join('');
-  const failed = file.rounds.map((r, i) => (r.error ? `<line x1="${x(i)}" x2="${x(i)}" y1="${T}" y2="${H - B}" class="failed"><title>round ${r.n} failed: ${esc(r.error)}</title></line>` : '')).join('');
+  const failed = file.rounds
+    .map((r, i) =>
+      r.error ? `<line x1="${x(i)}" x2="${x(i)}" y1="${T}" y2="${H - B}" class="failed"><title>round ${r.n} failed: ${esc(r.error)}</title></line>` : '',
+    )
+    .join('');
   const lines = series
     .map(([name, values], k) => {
       const color = flagged.has(name) ? '#dc2626' : COLORS[k % COLORS.length];
@@ -53,10 +58,17 @@ function plot(file: WatchFile, group: SignalGroup): string {
       }
       const path = segments
         .filter((s) => s.length)
-        .map((s) => `<polyline points="${s.join(' ')}" fill="none" stroke="${color}" stroke-width="${flagged.has(name) ? 3 : 2}"${flagged.has(name) ? ' stroke-dasharray="6 3"' : ''}/>`)
+        .map(
+          (s) =>
+            `<polyline points="${s.join(' ')}" fill="none" stroke="${color}" stroke-width="${flagged.has(name) ? 3 : 2}"${flagged.has(name) ? ' stroke-dasharray="6 3"' : ''}/>`,
+        )
         .join('');
       const dots = values
-        .map((v, i) => (v === undefined ? '' : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${color}"><title>${esc(name)}, round ${file.rounds[i].n}: ${v}</title></circle>`))
+        .map((v, i) =>
+          v === undefined
+            ? ''
+            : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${color}"><title>${esc(name)}, round ${file.rounds[i].n}: ${v}</title></circle>`,
+        )
         .join('');
       return path + dots;
     })

@@ -45,7 +45,8 @@ export async function runWatch(o: WatchOptions): Promise<WatchFile> {
     forHours: o.forHours,
     plannedRounds: total,
     worseAfter: o.worseAfter ?? 2,
-    readOnly: 'signs in as the administrator each round (a login is recorded as on any sign-in), then only reads: GET requests, the metrics scrape, the data directory',
+    readOnly:
+      'signs in as the administrator each round (a login is recorded as on any sign-in), then only reads: GET requests, the metrics scrape, the data directory',
     rounds: [],
     flags: [],
     done: false,

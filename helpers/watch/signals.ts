@@ -102,8 +102,7 @@ export async function collectSignals(t: WatchTarget, client?: AsterClient): Prom
   let admin = client;
   await attempt('admin API', async () => {
     admin ??= await AsterClient.signIn(base, t.admin);
-    const total = async (status: string) =>
-      (await admin!.call('GET', '/api/v1/admin/tasks', S.offsetPage(S.TaskInfo), { query: { status, limit: 1 } })).total;
+    const total = async (status: string) => (await admin!.call('GET', '/api/v1/admin/tasks', S.offsetPage(S.TaskInfo), { query: { status, limit: 1 } })).total;
     out.signals.tasks = {
       'backlog (pending, retry, processing)': (await total('pending')) + (await total('retry')) + (await total('processing')),
       'failed (on record)': await total('failed'),

@@ -45,7 +45,11 @@ export function seriesOf(rounds: WatchRound[], group: SignalGroup): Map<string, 
   const names = new Set<string>();
   for (const r of rounds) for (const k of Object.keys(r.signals[group] ?? {})) names.add(k);
   const out = new Map<string, (number | undefined)[]>();
-  for (const name of names) out.set(name, rounds.map((r) => r.signals[group]?.[name]));
+  for (const name of names)
+    out.set(
+      name,
+      rounds.map((r) => r.signals[group]?.[name]),
+    );
   return out;
 }
 
@@ -57,7 +61,13 @@ export function worsening(rounds: WatchRound[], worseAfter = 2): Flag[] {
       if (group === 'health') {
         const last = read.slice(-worseAfter);
         if (last.length === worseAfter && last.every((x) => x.v > 0))
-          flags.push({ group, series, rounds: last.map((x) => x.n), values: last.map((x) => x.v), why: `${series} failed in each of the last ${worseAfter} rounds` });
+          flags.push({
+            group,
+            series,
+            rounds: last.map((x) => x.n),
+            values: last.map((x) => x.v),
+            why: `${series} failed in each of the last ${worseAfter} rounds`,
+          });
         continue;
       }
       const last = read.slice(-(worseAfter + 1));

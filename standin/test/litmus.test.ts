@@ -42,5 +42,8 @@ test('[webdav] litmus basic, copymove, props, locks and http pass (at least upst
   await test.info().attach('litmus summary', { body: JSON.stringify(summaries, null, 2), contentType: 'application/json' });
   expect(summaries.map((x) => x.suite)).toEqual(['basic', 'copymove', 'props', 'locks', 'http']);
   const failures = [...run.matchAll(/^\s*\d+\.\s+(\w+)\.+\s*FAIL/gm)].map((m) => m[1]);
-  expect(failures.filter((f) => f !== 'delete_fragment'), `litmus failures:\n${run}`).toEqual([]);
+  expect(
+    failures.filter((f) => f !== 'delete_fragment'),
+    `litmus failures:\n${run}`,
+  ).toEqual([]);
 });

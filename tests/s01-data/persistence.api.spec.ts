@@ -306,7 +306,9 @@ test(
     const otherGroup = entries.filter((e) => e.uid === runtime.uid && e.gid !== runtime.gid);
     // The owner must be able to write what the server writes: directories it creates entries in,
     // the config it fills in, the database and its journal, the objects it replaces.
-    const ownerCannotWrite = entries.filter((e) => e.type !== 'symlink' && e.uid === runtime.uid && (e.mode & (e.type === 'dir' ? 0o700 : 0o600)) !== (e.type === 'dir' ? 0o700 : 0o600));
+    const ownerCannotWrite = entries.filter(
+      (e) => e.type !== 'symlink' && e.uid === runtime.uid && (e.mode & (e.type === 'dir' ? 0o700 : 0o600)) !== (e.type === 'dir' ? 0o700 : 0o600),
+    );
     const worldWritable = entries.filter((e) => e.type !== 'symlink' && (e.mode & 0o002) !== 0);
     const config = path.join(data.dir, 'config.toml');
     const configMode = existsSync(config) ? statSync(config).mode & 0o7777 : undefined;
@@ -330,7 +332,8 @@ test(
     ).toEqual([]);
     expect(show(ownerCannotWrite), `${owner} owns these entries but may not write them: chmod u+rwX -R ${data.dir}`).toEqual([]);
     expect(show(worldWritable), `these entries under ${data.dir} are world-writable: any local account can change data or config. chmod o-w them`).toEqual([]);
-    if (otherGroup.length) qualifiedPass(`${otherGroup.length} entries belong to ${runtime.uid} with another group than ${runtime.gid}; harmless for AsterDrive, but unusual`);
+    if (otherGroup.length)
+      qualifiedPass(`${otherGroup.length} entries belong to ${runtime.uid} with another group than ${runtime.gid}; harmless for AsterDrive, but unusual`);
     if (configMode !== undefined && (configMode & 0o004) !== 0)
       qualifiedPass(`config.toml is world-readable (${octal(configMode)}, as AsterDrive writes it) and holds jwt_secret: consider chmod 600 ${config}`);
   },

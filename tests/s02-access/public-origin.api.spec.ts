@@ -151,7 +151,12 @@ test.describe('the public origin behind the proxy', () => {
           )
           .toBe(true);
       }
-      expect.soft(tlsViews.flatMap((v) => tlsProblems(v, minDays)), 'TLS of the Public Site URLs').toEqual([]);
+      expect
+        .soft(
+          tlsViews.flatMap((v) => tlsProblems(v, minDays)),
+          'TLS of the Public Site URLs',
+        )
+        .toEqual([]);
       expect(
         entries.map((e) => e.replace(/\/$/, '').toLowerCase()),
         `the origin users reach (${current}) is not a Public Site URL (${entries.join(', ')}): links would point elsewhere and CSRF checks rely on it. Add ${current}`,

@@ -50,7 +50,12 @@ test('the log level is not overly verbose', checks(['8.2'], '@readonly'), async 
   const environment = serverEnvironment(run);
   const rustLog = environment?.vars.get('RUST_LOG');
   const envLevel = environment?.vars.get('ASTER__LOGGING__LEVEL');
-  const sources = { configToml: tomlFile ? (configLevel ?? '(not readable)') : '(no data directory)', environment: environment?.source ?? '(not readable)', RUST_LOG: rustLog, ASTER__LOGGING__LEVEL: envLevel };
+  const sources = {
+    configToml: tomlFile ? (configLevel ?? '(not readable)') : '(no data directory)',
+    environment: environment?.source ?? '(not readable)',
+    RUST_LOG: rustLog,
+    ASTER__LOGGING__LEVEL: envLevel,
+  };
   let effective: { level: string; from: string } | undefined;
   if (rustLog) effective = { level: rustLog, from: 'RUST_LOG' };
   else if (environment && envLevel) effective = { level: envLevel, from: 'ASTER__LOGGING__LEVEL' };

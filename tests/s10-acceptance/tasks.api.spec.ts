@@ -42,7 +42,9 @@ test('Admin → Tasks has no failed task in this run and none failing repeatedly
     'a kind of task fails repeatedly: open Admin → Tasks, read last_error and the server log',
   ).toEqual([]);
   if (othersRecent.length)
-    qualifiedPass(`${othersRecent.length} task(s) not started by this run failed in the last 24 h (none repeatedly): ${othersRecent.slice(0, 3).map(line).join('; ')}`);
+    qualifiedPass(
+      `${othersRecent.length} task(s) not started by this run failed in the last 24 h (none repeatedly): ${othersRecent.slice(0, 3).map(line).join('; ')}`,
+    );
 });
 
 test('a background task started by this run completes', checks(['10.11'], '@own-data'), async ({ adminApi, userApi, workFolder, owned, ns, evidence }) => {

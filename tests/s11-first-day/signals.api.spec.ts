@@ -11,7 +11,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Client errors that point at the platform rather than at a user's mistake. */
 const PLATFORM_4XX = new Set(['408', '413', '429']);
 /** The routes of AsterDrive's sign-in rate limit bucket (upstream src/api/routes/auth/mod.rs). */
-const AUTH_ROUTE = /^\/api\/v1\/auth\/(check|register|login|refresh|logout|setup|password\/reset|mfa|passkeys\/login|external-auth|invitations|contact-verification)(\/|$)/;
+const AUTH_ROUTE =
+  /^\/api\/v1\/auth\/(check|register|login|refresh|logout|setup|password\/reset|mfa|passkeys\/login|external-auth|invitations|contact-verification)(\/|$)/;
 
 /** `METHOD /path` lines of the 429s this run's own API calls received. */
 function ownRateLimited(): string[] {
@@ -67,7 +68,10 @@ test('upload failures do not concentrate in one backend', checks(['11.2'], '@rea
   const uploads = families.find((f) => f.name === 'file_uploads_total')?.metrics ?? [];
   const storage = families.find((f) => f.name === 'storage_driver_operations_total')?.metrics ?? [];
   if (!uploads.length && !storage.some((m) => UPLOAD_OPERATION.test(m.labels?.operation ?? '')))
-    notChecked('ASTER_METRICS_URL', 'no upload has been counted yet (file_uploads_total, upload operations of storage_driver_operations_total): no upload signal to judge');
+    notChecked(
+      'ASTER_METRICS_URL',
+      'no upload has been counted yet (file_uploads_total, upload operations of storage_driver_operations_total): no upload signal to judge',
+    );
   const sum = (ms: typeof uploads) => ms.reduce((a, m) => a + Number(m.value), 0);
   const failed = sum(uploads.filter((m) => m.labels?.status === 'failure'));
   const total = sum(uploads);

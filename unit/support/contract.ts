@@ -75,7 +75,10 @@ export function condense(lines: ContractLine[]): Map<string, Endpoint> {
 }
 
 export function endpointFile(key: string): string {
-  return `${key.replace(/[{}]/g, '').replace(/[^A-Za-z0-9_-]+/g, '_').replace(/_+$/, '')}.json`;
+  return `${key
+    .replace(/[{}]/g, '')
+    .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .replace(/_+$/, '')}.json`;
 }
 
 export function writeEndpoints(dir: string, endpoints: Map<string, Endpoint>): void {
@@ -87,7 +90,9 @@ export function writeEndpoints(dir: string, endpoints: Map<string, Endpoint>): v
 export function readEndpoints(dir: string): Map<string, Endpoint> {
   const out = new Map<string, Endpoint>();
   if (!existsSync(dir)) return out;
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const e = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Endpoint;
     out.set(e.endpoint, e);
   }
@@ -104,7 +109,8 @@ export function compareShapes(real: Shape, stand: Shape, at: string, out: string
   // Envelope codes: "=success" is a value of the interface, compared as such.
   const codes = (p: Set<string>) => new Set([...p].filter((x) => x.startsWith('=')).flatMap((x) => x.slice(1).split(',')));
   const rc = codes(r.prim);
-  for (const c of codes(s.prim)) if (rc.size > 0 && !rc.has(c)) out.push(`${at}: code "${c}" where the real server answers ${[...rc].map((x) => `"${x}"`).join(', ')}`);
+  for (const c of codes(s.prim))
+    if (rc.size > 0 && !rc.has(c)) out.push(`${at}: code "${c}" where the real server answers ${[...rc].map((x) => `"${x}"`).join(', ')}`);
   const kind = (p: ReturnType<typeof splitShape>) =>
     new Set([...nonNull(p.prim).map((x) => (x.startsWith('=') ? 'string' : x)), ...(p.obj ? ['object'] : []), ...(p.arr ? ['array'] : [])]);
   const rk = kind(r);
@@ -191,7 +197,9 @@ export interface ScreenData {
 /** A fresh target, provisioned like an operator would, with the data the screens show. */
 export async function provisionScreens(baseURL: string, admin: Credentials, user: Credentials, runId: string): Promise<ScreenData> {
   const a = await bootstrapFresh(baseURL, admin, `${admin.identifier}@launch.test`);
-  await a.call('POST', '/api/v1/admin/users', z.unknown(), { json: { username: user.identifier, email: `${user.identifier}@launch.test`, password: user.password } });
+  await a.call('POST', '/api/v1/admin/users', z.unknown(), {
+    json: { username: user.identifier, email: `${user.identifier}@launch.test`, password: user.password },
+  });
   const u = await AsterClient.signIn(baseURL, user);
   const folderName = `lt-${runId}-work`;
   const folder = await u.createFolder(folderName);
@@ -354,7 +362,10 @@ export async function captureScreens(browser: Browser, data: ScreenData): Promis
     // Named by its level-2 heading, not an accessible name (the real panel gives it none).
     const dialog = page.getByRole('dialog').filter({ has: page.getByRole('heading', { level: 2, name: data.image, exact: true }) });
     await dialog.waitFor({ timeout: WAIT });
-    await dialog.getByRole('img', { name: data.image }).waitFor({ timeout: WAIT }).catch(() => undefined);
+    await dialog
+      .getByRole('img', { name: data.image })
+      .waitFor({ timeout: WAIT })
+      .catch(() => undefined);
     return dialog;
   });
   await page.keyboard.press('Escape').catch(() => undefined);
@@ -567,7 +578,8 @@ export function writeScreens(dir: string, screens: Record<string, Screen>): void
 export function readScreens(dir: string): Record<string, Screen> {
   const out: Record<string, Screen> = {};
   if (!existsSync(dir)) return out;
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.aria.yml'))) out[f.replace(/\.aria\.yml$/, '')] = { yaml: readFileSync(path.join(dir, f), 'utf8') };
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.aria.yml')))
+    out[f.replace(/\.aria\.yml$/, '')] = { yaml: readFileSync(path.join(dir, f), 'utf8') };
   const unreached = path.join(dir, 'unreached.json');
   if (existsSync(unreached)) for (const [k, v] of Object.entries(JSON.parse(readFileSync(unreached, 'utf8')) as Record<string, string>)) out[k] = { error: v };
   return out;
@@ -643,7 +655,12 @@ export async function recordScreens(opts: { binary?: string; browser: Browser })
   const target = await startManagedTarget({ binary: opts.binary });
   try {
     const runId = `c${Date.now().toString(36)}`;
-    const data = await provisionScreens(target.baseURL, { identifier: 'ctadmin', password: generatedPassword() }, { identifier: 'ctuser', password: generatedPassword() }, runId);
+    const data = await provisionScreens(
+      target.baseURL,
+      { identifier: 'ctadmin', password: generatedPassword() },
+      { identifier: 'ctuser', password: generatedPassword() },
+      runId,
+    );
     return await captureScreens(opts.browser, data);
   } finally {
     await target.stop();

@@ -92,7 +92,11 @@ export async function renderTrash(container, _params, nav) {
       { label: 'Restore', onSelect: () => restore([it]) },
       { label: 'Permanently Delete', danger: true, onSelect: () => purge([it]) },
     ];
-    const more = h('button', { type: 'button', class: 'icon-btn row-more', 'aria-label': 'More actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false' }, icon('more'));
+    const more = h(
+      'button',
+      { type: 'button', class: 'icon-btn row-more', 'aria-label': 'More actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
+      icon('more'),
+    );
     more.addEventListener('click', (e) => {
       e.stopPropagation();
       openMenu({ items: menuItems(), anchor: more });

@@ -386,7 +386,9 @@ export function adminMiscRoutes(ctx: Ctx): Router {
   r.get('/admin/system-info', admin, async (_req, res) => ok(res, { version: VERSION, build_time: BUILD_TIME }));
 
   // A single-node stand-in: no follower (remote) nodes are ever enrolled.
-  r.get('/admin/remote-nodes', admin, async (req, res) => ok(res, { items: [], total: 0, limit: qint(req.query.limit, 50, 100), offset: qint(req.query.offset, 0) }));
+  r.get('/admin/remote-nodes', admin, async (req, res) =>
+    ok(res, { items: [], total: 0, limit: qint(req.query.limit, 50, 100), offset: qint(req.query.offset, 0) }),
+  );
 
   r.get('/admin/overview', admin, async (_req, res) => {
     const s = store.s;

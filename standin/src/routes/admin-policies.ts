@@ -262,7 +262,14 @@ export function adminPolicyRoutes(ctx: Ctx): Router {
   }
 
   r.get('/admin/policy-groups', admin, async (req, res) => {
-    ok(res, page(store.s.policyGroups.map((g) => groupView(g, store.s.policies)), qint(q(req, 'limit'), 50, 100), qint(q(req, 'offset'), 0)));
+    ok(
+      res,
+      page(
+        store.s.policyGroups.map((g) => groupView(g, store.s.policies)),
+        qint(q(req, 'limit'), 50, 100),
+        qint(q(req, 'offset'), 0),
+      ),
+    );
   });
 
   r.post('/admin/policy-groups', admin, async (req, res) => {

@@ -67,7 +67,8 @@ export function adminTeamRoutes(ctx: Ctx): Router {
     if (!name) throw E.bad('team name must not be blank');
     const adminId = int(body, 'admin_user_id');
     const ident = typeof body.admin_identifier === 'string' ? body.admin_identifier.trim() : '';
-    if ((adminId === undefined) === !ident) throw E.bad(adminId === undefined ? 'user_id or identifier is required' : 'specify either user_id or identifier, not both');
+    if ((adminId === undefined) === !ident)
+      throw E.bad(adminId === undefined ? 'user_id or identifier is required' : 'specify either user_id or identifier, not both');
     const teamAdmin = store.s.users.find((u) => (adminId !== undefined ? u.id === adminId : u.username === ident || u.email === ident));
     if (!teamAdmin) throw E.bad('team admin user not found');
     const groupId = int(body, 'policy_group_id');

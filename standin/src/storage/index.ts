@@ -72,7 +72,7 @@ export class StorageManager {
     return p;
   }
 
-  private async op<T>(driver: StorageDriver, operation: string, f: () => Promise<T>): Promise<T> {
+  private async op<T>(operation: string, f: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
       const r = await f();
@@ -82,17 +82,17 @@ export class StorageManager {
         status: 'success',
         kind: 'ok',
       });
-      this.observe(driver, operation, 'success', 'ok', t0);
+      this.observe(operation, 'success', 'ok', t0);
       return r;
     } catch (e) {
       const kind = e instanceof StorageError ? e.kind : 'unknown';
       this.ctx.metrics.inc('storage_driver_operations_total', 'Storage driver operations', { driver: DRIVER_LABEL, operation, status: 'failure', kind });
-      this.observe(driver, operation, 'failure', kind, t0);
+      this.observe(operation, 'failure', kind, t0);
       throw e;
     }
   }
 
-  private observe(driver: StorageDriver, operation: string, status: string, kind: string, t0: number): void {
+  private observe(operation: string, status: string, kind: string, t0: number): void {
     this.ctx.metrics.observe(
       'storage_driver_operation_duration_seconds',
       'Storage driver operation duration',
@@ -106,7 +106,7 @@ export class StorageManager {
     const d = this.driver(policy);
     const key = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/${crypto.randomUUID()}`;
     try {
-      await this.op(d, 'put', () => d.putFile(key, tempPath, size));
+      await this.op('put', () => d.putFile(key, tempPath, size));
     } catch (e) {
       await fsp.rm(tempPath, { force: true }).catch(() => {});
       throw e instanceof StorageError ? e.toApi() : e;
@@ -120,7 +120,7 @@ export class StorageManager {
   async read(blob: BlobRec, range?: { start: number; end: number }): Promise<Readable> {
     const d = this.driver(this.policy(blob.policyId));
     try {
-      return await this.op(d, 'get', () => d.get(blob.key, range));
+      return await this.op('get', () => d.get(blob.key, range));
     } catch (e) {
       throw e instanceof StorageError ? e.toApi() : e;
     }
@@ -137,7 +137,7 @@ export class StorageManager {
     const p = this.ctx.store.state.policies.find((x) => x.id === blob.policyId);
     if (!p) return;
     const d = this.driver(p);
-    await this.op(d, 'delete', () => d.delete(blob.key)).catch(() => {});
+    await this.op('delete', () => d.delete(blob.key)).catch(() => {});
   }
 
   async exists(blob: BlobRec): Promise<boolean> {
@@ -148,7 +148,7 @@ export class StorageManager {
 
   async ready(policy: PolicyRec): Promise<void> {
     const d = this.driver(policy);
-    await this.op(d, 'ready', () => d.ready());
+    await this.op('ready', () => d.ready());
   }
 
   /** Writes, reads back and deletes a probe object (policy connection test). */
@@ -158,12 +158,12 @@ export class StorageManager {
     const payload = Buffer.from(`asterdrive probe ${Date.now()}`);
     await fsp.writeFile(tmp, payload);
     try {
-      await this.op(d, 'put', () => d.putFile(key, tmp, payload.length));
-      const s = await this.op(d, 'get', () => d.get(key));
+      await this.op('put', () => d.putFile(key, tmp, payload.length));
+      const s = await this.op('get', () => d.get(key));
       const chunks: Buffer[] = [];
       for await (const c of s) chunks.push(Buffer.from(c as Buffer));
       if (!Buffer.concat(chunks).equals(payload)) throw new StorageError('unknown', 'probe object read back with different content');
-      await this.op(d, 'delete', () => d.delete(key));
+      await this.op('delete', () => d.delete(key));
     } finally {
       if (fs.existsSync(tmp)) await fsp.rm(tmp, { force: true });
     }

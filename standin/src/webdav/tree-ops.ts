@@ -73,7 +73,8 @@ function checkDestinationHeader(request: Request, response: AuthResponse, destin
   // An absolute path is always on this server; a full URL must name the request's own origin as
   // AsterDrive sees it (X-Forwarded-Proto/Host honoured, upstream src/webdav/mod.rs).
   const raw = String(request.headers.destination ?? '');
-  if (!raw.startsWith('/') && destination.origin !== new URL(ownOrigin(request)).origin) throw new BadGatewayError('Cross-server destinations are not supported.');
+  if (!raw.startsWith('/') && destination.origin !== new URL(ownOrigin(request)).origin)
+    throw new BadGatewayError('Cross-server destinations are not supported.');
   const path = urlToSegments(destination, response.locals.baseUrl);
   if (!path) throw new DavError(400, 'Destination must be under the WebDAV prefix');
   if (path.length === 0) throw new ForbiddenError('The mount root cannot be a destination.');
