@@ -176,6 +176,18 @@ function asterDriveProcesses(dataDir: string): number[] {
   return here.length ? here : named;
 }
 
+/** The one aster_drive process on this host that runs in the directory holding `dataDir`, if any. */
+export function localServerPid(dataDir: string): number | undefined {
+  const pids = asterDriveProcesses(dataDir).filter((pid) => {
+    try {
+      return path.join(readlinkSync(`/proc/${pid}/cwd`), 'data') === dataDir;
+    } catch {
+      return false;
+    }
+  });
+  return pids.length === 1 ? pids[0] : undefined;
+}
+
 /**
  * The uid:gid AsterDrive runs as: ASTER_RUNTIME_USER, else the managed target's process, else the
  * one aster_drive process on this host. Undefined when it cannot be known.

@@ -1,10 +1,9 @@
-import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../../fixtures/index.js';
 import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
-import type { RunState } from '../../helpers/target/run-state.js';
+import { serverEnvironment } from '../../helpers/data/server-env.js';
 import { manual, notChecked } from '../../helpers/verdict.js';
 
 /** Actions a launch needs on record (upstream crates/aster_drive_model/src/types/audit.rs). */
@@ -13,30 +12,6 @@ const KEY_ACTIONS = ['user_login', 'file_upload', 'file_delete', 'file_restore',
 test('runtime logs are collected', checks(['8.1'], '@readonly'), async () => {
   manual('the server log (Docker logs, journald or a log file) is shipped to a place the team reads and keeps');
 });
-
-/** The server's environment: a managed target's /proc/<pid>/environ, else the operator's ASTER_ENV_CMD. */
-function serverEnvironment(run: RunState): { source: string; vars: Map<string, string> } | undefined {
-  const parse = (text: string) => {
-    const vars = new Map<string, string>();
-    for (let line of text.split(/[\0\n]/)) {
-      line = line.trim().replace(/^export\s+/, '');
-      // `systemctl show -p Environment` prints them on one line: Environment=A=1 B=2
-      const parts = line.startsWith('Environment=') ? line.slice('Environment='.length).split(/\s+/) : [line];
-      for (const part of parts) {
-        const m = part.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/);
-        if (m) vars.set(m[1], m[2].replace(/^"(.*)"$/, '$1'));
-      }
-    }
-    return vars;
-  };
-  const cmd = loadConfig().env.ASTER_ENV_CMD;
-  if (cmd) return { source: `ASTER_ENV_CMD (${cmd})`, vars: parse(execSync(cmd, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] })) };
-  if (run.managed) {
-    const file = `/proc/${run.managed.pid}/environ`;
-    if (existsSync(file)) return { source: file, vars: parse(readFileSync(file, 'utf8')) };
-  }
-  return undefined;
-}
 
 const VERBOSE = /\b(debug|trace)\b/i;
 
@@ -47,7 +22,7 @@ test('the log level is not overly verbose', checks(['8.2'], '@readonly'), async 
   const tomlFile = dataDir ? path.join(dataDir, 'config.toml') : undefined;
   const toml = tomlFile && existsSync(tomlFile) ? readFileSync(tomlFile, 'utf8') : undefined;
   const configLevel = toml === undefined ? undefined : (toml.match(/^\s*\[logging\][^[]*?^\s*level\s*=\s*"([^"]+)"/ms)?.[1] ?? 'info (default)');
-  const environment = serverEnvironment(run);
+  const environment = serverEnvironment(run, dataDir);
   const rustLog = environment?.vars.get('RUST_LOG');
   const envLevel = environment?.vars.get('ASTER__LOGGING__LEVEL');
   const sources = {
