@@ -145,36 +145,126 @@ export interface Capability {
   items: string;
 }
 
+type Env = SuiteConfig['env'];
+type Known = Pick<RunState, 'mailpit' | 's3' | 'wopi'> | undefined;
+
+/**
+ * The optional access an operator may give the suite: the one place that says which variable
+ * enables which items. The start screen shows it and the README's table is generated from it
+ * (`npx tsx scripts/capability-table.ts`; unit/capabilities.test.ts keeps both current).
+ */
+export const ACCESS: readonly {
+  name: string;
+  variable: string;
+  /** What to give, as the README says it. */
+  give: string;
+  items: string;
+  /** What the items check with it, when the item list alone does not say. */
+  note?: string;
+  enabled: (e: Env, managed: boolean, known: Known) => boolean;
+}[] = [
+  {
+    name: 'internal metrics',
+    variable: 'ASTER_METRICS_URL',
+    give: '`ASTER_METRICS_URL` (scraper-side URL)',
+    items: '9.1, 9.5, 10.3, 11.1, 11.2',
+    enabled: (e, managed) => Boolean(e.ASTER_METRICS_URL) || managed,
+  },
+  {
+    name: 'recreate command',
+    variable: 'ASTER_RECREATE_CMD',
+    give: '`ASTER_RECREATE_CMD` (recreates the container from its volumes)',
+    items: '1.1-1.5, 3.1',
+    note: 'persistence across a recreation, as the checklist says',
+    enabled: (e, managed) => Boolean(e.ASTER_RECREATE_CMD) || managed,
+  },
+  {
+    name: 'restart command',
+    variable: 'ASTER_RESTART_CMD',
+    give: '`ASTER_RESTART_CMD`',
+    items: '1.1-1.5, 3.1',
+    note: "passes carry a note: a restart keeps the container's writable layer, so it proves less",
+    enabled: (e, managed) => Boolean(e.ASTER_RESTART_CMD || e.ASTER_RECREATE_CMD) || managed,
+  },
+  {
+    name: 'doctor command',
+    variable: 'ASTER_DOCTOR_CMD',
+    give: '`ASTER_DOCTOR_CMD`',
+    items: '7.3, 10.13',
+    enabled: (e, managed) => Boolean(e.ASTER_DOCTOR_CMD) || managed,
+  },
+  {
+    name: 'data directory',
+    variable: 'ASTER_DATA_DIR',
+    give: '`ASTER_DATA_DIR` (+ `ASTER_RUNTIME_USER` when the server runs on another host or in a container the suite cannot see)',
+    items: '1.1, 1.7, 3.1, 8.2, 11.7',
+    note: '8.2 also needs the server environment: `ASTER_ENV_CMD`, or the aster_drive process on this host',
+    enabled: (e, managed) => Boolean(e.ASTER_DATA_DIR) || managed,
+  },
+  {
+    name: 'server environment',
+    variable: 'ASTER_ENV_CMD',
+    give: "`ASTER_ENV_CMD` (prints the server's environment, e.g. `docker exec aster env`)",
+    items: '8.2',
+    enabled: (e, managed) => Boolean(e.ASTER_ENV_CMD || e.ASTER_DATA_DIR) || managed,
+  },
+  {
+    name: 'backup/restore',
+    variable: 'ASTER_BACKUP_CMD + ASTER_RESTORE_CMD',
+    give: '`ASTER_BACKUP_CMD` + `ASTER_RESTORE_CMD` (a staging copy: the rehearsal really restores)',
+    items: '7.3',
+    enabled: (e, managed) => Boolean(e.ASTER_BACKUP_CMD && e.ASTER_RESTORE_CMD) || managed,
+  },
+  {
+    name: 'Mailpit',
+    variable: 'MAILPIT_URL',
+    give: '`MAILPIT_URL` (the Mailpit the site sends to)',
+    items: '5.2-5.6',
+    enabled: (e, _managed, known) => Boolean(known?.mailpit ?? e.MAILPIT_URL),
+  },
+  {
+    name: 'S3 bucket',
+    variable: 'S3_ENDPOINT + S3_*',
+    give: '`S3_*`',
+    items: '4.6, 7.2',
+    enabled: (e, _managed, known) => Boolean(known?.s3 ?? e.S3_ENDPOINT),
+  },
+  {
+    name: 'WOPI app',
+    variable: 'ASTER_WOPI_APP',
+    give: '`ASTER_WOPI_APP` (or an Office app configured in Site Settings → Preview Apps)',
+    items: '6.5-6.10, 10.10',
+    enabled: (e, _managed, known) => Boolean(known?.wopi ?? e.ASTER_WOPI_APP),
+  },
+];
+
 export function capabilities(cfg: SuiteConfig, state?: Pick<RunState, 'mode' | 'mailpit' | 's3' | 'wopi'>): Capability[] {
   const managed = cfg.mode === 'managed';
-  const e = cfg.env;
   return [
-    { name: 'internal metrics', enabled: Boolean(e.ASTER_METRICS_URL) || managed, variable: 'ASTER_METRICS_URL', items: '9.1, 9.5, 10.3, 11.1, 11.2' },
-    {
-      name: 'recreate command',
-      enabled: Boolean(e.ASTER_RECREATE_CMD) || managed,
-      variable: 'ASTER_RECREATE_CMD',
-      items: '1.1-1.5, 3.1 (a restart alone proves less)',
-    },
-    { name: 'restart command', enabled: Boolean(e.ASTER_RESTART_CMD || e.ASTER_RECREATE_CMD) || managed, variable: 'ASTER_RESTART_CMD', items: '1.1-1.5, 3.1' },
-    { name: 'doctor command', enabled: Boolean(e.ASTER_DOCTOR_CMD) || managed, variable: 'ASTER_DOCTOR_CMD', items: '10.13' },
-    {
-      name: 'data directory',
-      enabled: Boolean(e.ASTER_DATA_DIR) || managed,
-      variable: 'ASTER_DATA_DIR',
-      items: '1.1, 1.7 (with ASTER_RUNTIME_USER off-host), 3.1, 8.2, 11.7',
-    },
-    {
-      name: 'backup/restore',
-      enabled: Boolean(e.ASTER_BACKUP_CMD && e.ASTER_RESTORE_CMD) || managed,
-      variable: 'ASTER_BACKUP_CMD + ASTER_RESTORE_CMD',
-      items: '7.3',
-    },
-    { name: 'Mailpit', enabled: Boolean(state?.mailpit ?? e.MAILPIT_URL), variable: 'MAILPIT_URL', items: managed ? SERVICES.mailpit.items : '5.2-5.6' },
-    { name: 'S3 bucket', enabled: Boolean(state?.s3 ?? e.S3_ENDPOINT), variable: 'S3_ENDPOINT + S3_*', items: SERVICES.s3.items },
-    { name: 'WOPI app', enabled: Boolean(state?.wopi ?? e.ASTER_WOPI_APP), variable: 'ASTER_WOPI_APP', items: '6.5-6.10, 10.10' },
+    ...ACCESS.map((a) => ({
+      name: a.name,
+      enabled: a.enabled(cfg.env, managed, state),
+      variable: a.variable,
+      items: a.name === 'Mailpit' && managed ? SERVICES.mailpit.items : a.items,
+    })),
     { name: 'writes', enabled: !cfg.readonly, variable: 'ASTER_READONLY=0', items: 'every @own-data / @settings check' },
   ];
+}
+
+export const CAPABILITY_TABLE_START = '<!-- capabilities:start (generated by `npx tsx scripts/capability-table.ts`) -->';
+export const CAPABILITY_TABLE_END = '<!-- capabilities:end -->';
+
+/** The README's table of optional access, from ACCESS. */
+export function capabilityTable(): string {
+  const rows = ACCESS.map((a) => `| ${a.give} | ${a.items.replace(/-/g, '–')}${a.note ? `: ${a.note}` : ''} |`);
+  return [
+    CAPABILITY_TABLE_START,
+    '| give the suite | items it enables |',
+    '| --- | --- |',
+    ...rows,
+    '| `ASTER_EXPECT_*` | the "matches expectations" items (token lifetimes, registration, limits, version, ...) |',
+    CAPABILITY_TABLE_END,
+  ].join('\n');
 }
 
 export function summaryLines(cfg: SuiteConfig, state: RunState, tools: LocalTool[] = localTools(cfg)): string[] {

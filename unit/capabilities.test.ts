@@ -1,0 +1,64 @@
+/**
+ * One place says which optional access enables which items (helpers/capabilities.ts ACCESS): the
+ * README's table is generated from it, and every check that reports NOT_CHECKED for want of a
+ * variable names one that ACCESS lists for its item.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { ACCESS, capabilityTable } from '../helpers/capabilities.js';
+
+/** `1.1-1.5, 3.1` → every item ID it covers. */
+function expand(items: string): Set<string> {
+  const out = new Set<string>();
+  for (const part of items.split(',').map((s) => s.trim())) {
+    const m = part.match(/^(\d+)\.(\d+)(?:-(\d+)\.(\d+))?/);
+    if (!m) continue;
+    const last = m[3] ? Number(m[4]) : Number(m[2]);
+    for (let n = Number(m[2]); n <= last; n++) out.add(`${m[1]}.${n}`);
+  }
+  return out;
+}
+
+/** Each `notChecked('<variables>', …)` of a spec with the items of the test it is in. */
+function notCheckedCalls(): { file: string; variables: string[]; items: string[] }[] {
+  const calls: { file: string; variables: string[]; items: string[] }[] = [];
+  const files = readdirSync('tests', { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.spec.ts'));
+  for (const f of files) {
+    const text = readFileSync(path.join('tests', f), 'utf8');
+    for (const m of text.matchAll(/notChecked\(\s*'([^']+)'/g)) {
+      const before = text.slice(0, m.index);
+      const declared = [...before.matchAll(/checks\(\s*\[([^\]]*)\]/g)].at(-1)?.[1] ?? '';
+      const variables = m[1].match(/\b(ASTER_[A-Z_]+|MAILPIT_URL|S3_[A-Z_]+)\b/g) ?? [];
+      calls.push({ file: f, variables, items: [...declared.matchAll(/'([\d.]+)'/g)].map((x) => x[1]) });
+    }
+  }
+  return calls;
+}
+
+/** Variables a NOT_CHECKED may name that are not optional access: the accounts and the target. */
+const NOT_ACCESS = new Set(['ASTER_ADMIN_USER', 'ASTER_ADMIN_PASSWORD', 'ASTER_DRIVE_BIN']);
+
+test('the README shows the access table generated from ACCESS', () => {
+  expect(readFileSync('README.md', 'utf8'), 'run `npx tsx scripts/capability-table.ts` to refresh the README').toContain(capabilityTable());
+});
+
+test('every variable a check asks for in NOT_CHECKED is in ACCESS for that check’s items', () => {
+  const calls = notCheckedCalls().filter((c) => c.variables.length > 0);
+  expect(calls.length, 'the scan finds the checks').toBeGreaterThan(10);
+  const problems: string[] = [];
+  for (const c of calls) {
+    for (const v of c.variables.filter((x) => !x.startsWith('ASTER_EXPECT_') && !NOT_ACCESS.has(x))) {
+      const access = ACCESS.filter((a) => a.variable.includes(v) || a.give.includes(v) || (v.startsWith('S3_') && a.give.includes('S3_*')));
+      if (!access.length) {
+        problems.push(`${c.file}: ${v} is not in ACCESS`);
+        continue;
+      }
+      const covered = new Set(access.flatMap((a) => [...expand(a.items)]));
+      for (const item of c.items.filter((i) => !covered.has(i))) problems.push(`${c.file}: ${v} enables ${item}, but ACCESS does not list it`);
+    }
+  }
+  expect(problems).toEqual([]);
+});
