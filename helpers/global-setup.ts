@@ -21,6 +21,7 @@ import { parseFaults, startEntry } from './proxy/entry-proxy.js';
 import { trustCa, trustInChromium } from './proxy/trust.js';
 import { managedRateLimitEnv } from './rate/limits.js';
 import { startManagedTarget } from './target/managed.js';
+import { keepOwnRateLimited } from './target/own-traffic.js';
 import { generatedPassword } from './target/provision.js';
 import { newRunId, type RunState, writeRunState } from './target/run-state.js';
 import { startFakeOffice } from './wopi/fake-office.js';
@@ -67,6 +68,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       // The certificate first: an untrusted one stops here, not in every check (ASTER_CA_FILE).
       await preflightCertificate(baseURL, cfg.env.ASTER_CA_FILE, stateDir);
       await preflightExisting(baseURL, admin, user);
+      stops.push(async () => keepOwnRateLimited(baseURL));
       state = {
         runId,
         baseURL,

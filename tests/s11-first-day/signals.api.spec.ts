@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '../../fixtures/index.js';
-import { own429Ledger } from '../../helpers/api/http.js';
 import { needsLocalService } from '../../helpers/capabilities.js';
 import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
 import { scrape, scraperMetricsUrl } from '../../helpers/metrics.js';
+import { ownRateLimited, thisRunOwn429 } from '../../helpers/target/own-traffic.js';
 import { notChecked, qualifiedPass } from '../../helpers/verdict.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -13,12 +12,6 @@ const PLATFORM_4XX = new Set(['408', '413', '429']);
 /** The routes of AsterDrive's sign-in rate limit bucket (upstream src/api/routes/auth/mod.rs). */
 const AUTH_ROUTE =
   /^\/api\/v1\/auth\/(check|register|login|refresh|logout|setup|password\/reset|mfa|passkeys\/login|external-auth|invitations|contact-verification)(\/|$)/;
-
-/** `METHOD /path` lines of the 429s this run's own API calls received. */
-function ownRateLimited(): string[] {
-  const file = own429Ledger();
-  return file && existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
-}
 
 /** Whether `METHOD /path` falls under a metric's method and route template (`/api/v1/files/{id}`). */
 function routeMatches(method: string | undefined, route: string | undefined, line: string): boolean {
@@ -34,8 +27,11 @@ test('no class of 5xx (or platform 4xx) repeats in the HTTP metrics', checks(['1
   const labelled = requests.filter((m) => m.labels?.status && m.labels?.route);
   if (!labelled.length)
     notChecked('ASTER_METRICS_URL', 'http_requests_total with route and status labels is missing from /health/metrics, so there is no error signal to judge');
-  // The site's own rate limits refusing the suite's calls (which waited and went on) are no signal of its users.
-  const own429 = ownRateLimited();
+  const requestsSeen = labelled.reduce((a, m) => a + Number(m.value), 0);
+  // The site's own rate limits refusing the suite's calls (which waited and went on), in this run
+  // and in earlier runs against the same deployment, are no signal of its users.
+  const own = run.mode === 'existing' ? ownRateLimited(run.baseURL, requestsSeen) : { lines: thisRunOwn429(), earlier: 0, restarted: false };
+  const own429 = own.lines;
   const count = (m: (typeof labelled)[number]) =>
     Number(m.value) - (m.labels?.status === '429' ? own429.filter((r) => routeMatches(m.labels?.method, m.labels?.route, r)).length : 0);
   // The sign-in limiter's 429s are its job, and the limit probes of earlier suite runs against
@@ -45,8 +41,12 @@ test('no class of 5xx (or platform 4xx) repeats in the HTTP metrics', checks(['1
     .filter((m) => (m.labels?.status?.startsWith('5') || PLATFORM_4XX.has(m.labels?.status ?? '')) && !signInLimiter(m) && count(m) >= 3)
     .map((m) => `${m.labels?.method} ${m.labels?.route} → ${m.labels?.status}: ${count(m)} times`);
   const limited = labelled.filter(signInLimiter).map((m) => `${m.labels?.method} ${m.labels?.route}: ${m.value}`);
-  const requestsSeen = labelled.reduce((a, m) => a + Number(m.value), 0);
-  await evidence('repeated error classes', { requestsSeen, repeated, suiteOwn429: own429.length, signInLimiter429: limited });
+  await evidence('repeated error classes', {
+    requestsSeen,
+    repeated,
+    suiteOwn429: { thisRun: own429.length - own.earlier, earlierRuns: own.earlier, serverRestartedSince: own.restarted },
+    signInLimiter429: limited,
+  });
   expect(repeated, 'error classes that repeat; read the server log for these routes').toEqual([]);
   if (limited.length)
     test.info().annotations.push({
