@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { trustRunCa } from '../proxy/trust.js';
 import { CONTRACT_RECORD_ENV, recordExchange } from './contract-hook.js';
 import { ErrorEnvelope } from './schemas.js';
+import { apiStep } from './step.js';
 
 export class ApiError extends Error {
   constructor(
@@ -96,7 +97,11 @@ export class Http {
   }
 
   /** Calls the API and validates the success envelope's `data` with the schema. */
-  async call<T extends z.ZodType>(method: string, path: string, schema: T, opts: RequestOptions = {}): Promise<z.output<T>> {
+  call<T extends z.ZodType>(method: string, path: string, schema: T, opts: RequestOptions = {}): Promise<z.output<T>> {
+    return apiStep(`${method} ${stepPath(path)}`, () => this.callUnboxed(method, path, schema, opts));
+  }
+
+  private async callUnboxed<T extends z.ZodType>(method: string, path: string, schema: T, opts: RequestOptions): Promise<z.output<T>> {
     const res = await this.raw(method, path, opts);
     const text = await res.text();
     if (!res.ok) throw new ApiError(method, res.url || this.url(path), res.status, parseCode(text), text);
@@ -133,6 +138,15 @@ function noteOwn429(method: string, url: string): void {
 
 /** How often a typed call is sent when AsterDrive answers 429 (with Retry-After waits between). */
 const RATE_LIMIT_ATTEMPTS = 6;
+
+/** A path for a step title: no query, and token-like segments (share, activation, WOPI) hidden. */
+export function stepPath(path: string): string {
+  return path
+    .split('?')[0]
+    .split('/')
+    .map((seg) => (seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg) ? '…' : seg))
+    .join('/');
+}
 
 export function parseCode(text: string): string | undefined {
   try {
