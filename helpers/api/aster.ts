@@ -175,6 +175,10 @@ export class AsterClient {
   download(id: number, headers: Record<string, string> = {}) {
     return this.http.raw('GET', `/api/v1/files/${id}/download`, { headers, timeoutMs: 600_000 });
   }
+  /** The SHA-256 and size of a file's content, streamed (large files). */
+  downloadSha256(id: number) {
+    return this.http.sha256Of(`/api/v1/files/${id}/download`);
+  }
 
   putContent(id: number, bytes: Uint8Array) {
     return this.call('PUT', `/api/v1/files/${id}/content`, S.FileInfo, {

@@ -3,8 +3,12 @@
  * Playwright's APIRequestContext so that bodies can be streamed (large uploads stay out of memory)
  * and so that credentials never land in Playwright traces.
  */
+import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import type { z } from 'zod';
+import { transferProgress } from '../progress.js';
 import { trustRunCa } from '../proxy/trust.js';
 import { CONTRACT_RECORD_ENV, recordExchange } from './contract-hook.js';
 import { ErrorEnvelope } from './schemas.js';
@@ -94,6 +98,45 @@ export class Http {
       const seconds = Number(res.headers.get('retry-after')) || Number(/retry after (\d+)\s*s/i.exec(text)?.[1]) || 1;
       await new Promise((r) => setTimeout(r, Math.min(seconds, 10) * 1000));
     }
+  }
+
+  /**
+   * GETs a body and hashes it as it streams in, over Node's http(s) with 1 MiB reads: for large
+   * files about 1.4x the throughput of fetch's web stream (`npm run bench`). A non-2xx answer
+   * throws an ApiError; nothing of the body is held in memory.
+   */
+  async sha256Of(path: string, opts: { timeoutMs?: number } = {}): Promise<{ sha256: string; bytes: number; status: number }> {
+    await trustRunCa();
+    const url = new URL(this.url(path));
+    const request = url.protocol === 'https:' ? https.request : http.request;
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      // highWaterMark: read 1 MiB per chunk (Node's http honours it; its types do not list it).
+      const options = { method: 'GET', headers: this.defaultHeaders(), highWaterMark: 1024 * 1024, timeout: opts.timeoutMs ?? 600_000 } as http.RequestOptions;
+      const req = request(url, options, resolve);
+      req.on('timeout', () => req.destroy(new Error(`GET ${url.pathname}: no data for ${(opts.timeoutMs ?? 600_000) / 1000} s`)));
+      req.on('error', reject);
+      req.end();
+    });
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      let text = '';
+      for await (const c of res) text += String(c);
+      throw new ApiError('GET', url.toString(), status, parseCode(text), text);
+    }
+    const hash = createHash('sha256');
+    const length = Number(res.headers['content-length']);
+    const progress = transferProgress(`download of ${url.pathname}`, length > 0 ? length : undefined);
+    let bytes = 0;
+    try {
+      for await (const chunk of res as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        progress.add(chunk.length);
+      }
+    } finally {
+      progress.done();
+    }
+    return { sha256: hash.digest('hex'), bytes, status };
   }
 
   /** Calls the API and validates the success envelope's `data` with the schema. */

@@ -6,7 +6,7 @@
  * - the suite's chunked upload (AsterClient.uploadFileChunked) vs curl doing the same protocol
  *   (init, one PUT per chunk on one connection, complete), and vs one curl multipart upload of
  *   the whole file (the transport limit of one request);
- * - the suite's streamed download with SHA-256 (sha256OfResponse) vs curl's download to /dev/null;
+ * - the suite's streamed download with SHA-256 (AsterClient.downloadSha256) vs curl's download to /dev/null;
  * - the peak RSS of this process (the suite's side of the transfers; curl is another process).
  *
  * Writes its result as JSON to the file named by the last argument. Run with --expose-gc.
@@ -17,7 +17,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { type AsterClient, LoginError } from '../api/aster.js';
 import { writeRandomFile } from '../files/generate.js';
-import { sha256OfResponse } from '../files/hash.js';
 import { startEntry } from '../proxy/entry-proxy.js';
 import { trustInThisProcess } from '../proxy/trust.js';
 import { startManagedTarget } from '../target/managed.js';
@@ -146,7 +145,7 @@ async function main(): Promise<void> {
       }, 10);
       for (let r = 0; r < rounds; r++) {
         const up = await timed(() => api.uploadFileChunked(file, null, `suite-${mib}-${r}.bin`));
-        const down = await timed(async () => sha256OfResponse(await api.download(up.value.file.id)));
+        const down = await timed(() => api.downloadSha256(up.value.file.id));
         if (down.value.sha256 !== sent) throw new Error(`hash mismatch after the suite's upload and download of ${mib} MiB`);
         const curlChunked = await timed(async () => {
           const init = data<{ upload_id: string; total_chunks: number }>(
