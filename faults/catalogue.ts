@@ -113,10 +113,24 @@ export const FAULTS: Fault[] = [
     share: 'independent-a',
   },
   {
-    name: 'tasks-failing',
-    description: 'background tasks fail (a broken media processor, a full temp disk)',
-    induction: 'start-option',
-    targetEnv: { STANDIN_FAULTS: 'failing-tasks' },
+    name: 'thumbnailer-broken',
+    description:
+      'the vips processor is switched on for image thumbnails (Admin → Settings → Media processing) with a vips that cannot write WebP (a minimal build), so every image thumbnail task fails',
+    induction: 'setting',
+    afterProvision: async (admin, state) => {
+      if (!state.managed) throw new Error('thumbnailer-broken needs a managed target');
+      const vips = path.join(state.managed.workdir, 'bin', 'vips');
+      mkdirSync(path.dirname(vips), { recursive: true });
+      writeFileSync(vips, '#!/bin/sh\necho "VipsForeignSave: \"$3\" is not a known file format" >&2\nexit 1\n', { mode: 0o755 });
+      const registry = JSON.parse(String((await admin.getConfig('media_processing_registry_json')).value)) as {
+        processors: { kind: string; enabled: boolean; config?: { command?: string | null } }[];
+      };
+      const processor = registry.processors.find((p) => p.kind === 'vips_cli');
+      if (!processor) throw new Error('media_processing_registry_json has no vips_cli processor');
+      processor.enabled = true;
+      processor.config = { ...processor.config, command: vips };
+      await admin.setConfig('media_processing_registry_json', JSON.stringify(registry));
+    },
     runs: ['10.11'],
     fails: ['10.11'],
   },

@@ -118,6 +118,12 @@ export class Http {
       req.end();
     });
     const status = res.statusCode ?? 0;
+    // The recorded contract sees this exchange like any other (status and headers; bodies of downloads are not read).
+    if (process.env[CONTRACT_RECORD_ENV]) {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) for (const one of [v ?? []].flat()) headers.append(k, one);
+      await recordExchange(process.env[CONTRACT_RECORD_ENV], 'GET', url.toString(), this.defaultHeaders(), undefined, new Response(null, { status, headers }));
+    }
     if (status < 200 || status > 299) {
       let text = '';
       for await (const c of res) text += String(c);

@@ -2,6 +2,7 @@ import type { Store } from '../db/state.js';
 import type { ConfigRow } from '../db/types.js';
 import { E } from '../http/errors.js';
 import { AUDIT_ACTIONS } from './audit-actions.js';
+import { DEFAULT_MEDIA_PROCESSING_REGISTRY } from './media-processing.js';
 import { defaultRegistryJson, normalizeRegistry } from './preview-apps.js';
 
 export type ValueType = 'string' | 'boolean' | 'number' | 'string_array' | 'string_enum_set' | 'multiline';
@@ -59,6 +60,7 @@ export const DEFS: SettingDef[] = [
   d('auth_email_code_login_enabled', 'boolean', 'false', 'auth', 'Email code login'),
   d('auth_local_email_allowlist', 'string_array', [], 'auth', 'Email allow list'),
   d('auth_local_email_blocklist', 'string_array', [], 'auth', 'Email block list'),
+  d('media_processing_registry_json', 'string', DEFAULT_MEDIA_PROCESSING_REGISTRY, 'media', 'Media processing registry'),
   d('mail_smtp_host', 'string', '', 'mail', 'SMTP host'),
   d('mail_smtp_port', 'number', '587', 'mail', 'SMTP port', { min: 1 }),
   d('mail_smtp_username', 'string', '', 'mail', 'SMTP username'),

@@ -4,8 +4,23 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Ctx } from '../context.js';
 import { purgeFile, purgeFolder } from './files.js';
+import { vipsCommandFor, vipsThumbnail } from './media-processing.js';
+import { getStr } from './settings.js';
 
 const THUMB_SOURCE_MAX = 64 * 1024 * 1024;
+
+async function renderWithVips(ctx: Ctx, command: string, src: Buffer, ext: string): Promise<Buffer> {
+  const input = `${await ctx.storage.tempFile()}${ext}`;
+  const output = `${input}.webp`;
+  try {
+    await fsp.writeFile(input, src);
+    await vipsThumbnail(command, input, output, 256);
+    return await fsp.readFile(output);
+  } finally {
+    await fsp.rm(input, { force: true });
+    await fsp.rm(output, { force: true });
+  }
+}
 
 export function registerTaskHandlers(ctx: Ctx): void {
   ctx.tasks.register('trash_purge_all', async (task) => {
@@ -30,7 +45,11 @@ export function registerTaskHandlers(ctx: Ctx): void {
     if (!blob) throw new Error('source blob no longer exists');
     if (blob.size > THUMB_SOURCE_MAX) throw new Error('thumbnail source too large');
     const src = await ctx.storage.readBuffer(blob);
-    const out = await sharp(src, { failOn: 'none' }).rotate().resize(256, 256, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
+    const fileName = ctx.store.state.files.find((f) => f.id === Number(task.payload.file_id))?.name ?? '';
+    const vips = vipsCommandFor(getStr(ctx.store, 'media_processing_registry_json'), fileName);
+    const out = vips
+      ? await renderWithVips(ctx, vips, src, path.extname(fileName))
+      : await sharp(src, { failOn: 'none' }).rotate().resize(256, 256, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
     const dir = path.join(ctx.cfg.dataDir, '.thumbnails');
     await fsp.mkdir(dir, { recursive: true });
     const file = path.join(dir, `${blobId}.webp`);
