@@ -121,7 +121,7 @@ export const FAULTS: Fault[] = [
       if (!state.managed) throw new Error('thumbnailer-broken needs a managed target');
       const vips = path.join(state.managed.workdir, 'bin', 'vips');
       mkdirSync(path.dirname(vips), { recursive: true });
-      writeFileSync(vips, '#!/bin/sh\necho "VipsForeignSave: \"$3\" is not a known file format" >&2\nexit 1\n', { mode: 0o755 });
+      writeFileSync(vips, '#!/bin/sh\necho "VipsForeignSave: $3 is not a known file format" >&2\nexit 1\n', { mode: 0o755 });
       const registry = JSON.parse(String((await admin.getConfig('media_processing_registry_json')).value)) as {
         processors: { kind: string; enabled: boolean; config?: { command?: string | null } }[];
       };

@@ -17,11 +17,11 @@
  *   (either keeps the other half's figures from the earlier reports/bench.json; --render: only rewrite bench.md)
  *   ASTER_BENCH_SIZES=64,512 ASTER_BENCH_ROUNDS=2   sizes (MiB) and rounds per size
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Timing } from '../helpers/bench/timing-reporter.js';
+import { type LoggedRun, runLogged } from './support/run-logged.js';
 import type { SizeResult, TransferResult, TransferRound } from '../helpers/bench/transfer.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -31,20 +31,7 @@ const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const PLAYWRIGHT = path.join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 
 /** What `npm test` gives the suite run (scripts/project-tests.mjs): the operator's plan, AsterDrive's defaults. */
-const OPERATOR_PLAN: Record<string, string> = {
-  ASTER_EXPECT_ACCESS_TTL_S: '900',
-  ASTER_EXPECT_REFRESH_TTL_S: '604800',
-  ASTER_EXPECT_MAX_FILE_MB: '0',
-  ASTER_EXPECT_CHUNK_MB: '5',
-  ASTER_EXPECT_USER_QUOTA_MB: '0',
-  ASTER_EXPECT_TEAM_QUOTA_MB: '0',
-  ASTER_EXPECT_ACTIVATION_LINK_TTL_S: '86400',
-  ASTER_EXPECT_RESET_LINK_TTL_S: '3600',
-  ASTER_EXPECT_EMAIL_CHANGE_LINK_TTL_S: '86400',
-  ASTER_EXPECT_RESEND_COOLDOWN_S: '60',
-  ASTER_EXPECT_RESET_COOLDOWN_S: '60',
-  ASTER_EXPECT_AUDIT_RETENTION_DAYS: '90',
-};
+const OPERATOR_PLAN = JSON.parse(readFileSync(path.join(ROOT, 'scripts', 'operator-plan.json'), 'utf8')) as Record<string, string>;
 
 interface Target {
   key: string;
@@ -113,23 +100,8 @@ function earlier(): BenchJson | undefined {
   }
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, log: string): Promise<{ code: number; seconds: number; started: number; ended: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    child.stdout.on('data', (d) => {
-      text += d;
-    });
-    child.stderr.on('data', (d) => {
-      text += d;
-    });
-    child.on('close', (code) => {
-      writeFileSync(log, text);
-      const ended = Date.now();
-      resolve({ code: code ?? 1, seconds: (ended - started) / 1000, started, ended });
-    });
-  });
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, log: string): Promise<LoggedRun> {
+  return runLogged(cmd, args, { cwd: ROOT, env, log });
 }
 
 function baseEnv(target: Target): NodeJS.ProcessEnv {

@@ -27,6 +27,7 @@ import { combineFaults } from '../faults/active.js';
 import { FAULTS } from '../faults/catalogue.js';
 import { type Fault, realAsterDrive } from '../faults/types.js';
 import type { LaunchReport } from '../reporter/model.js';
+import { runLogged } from './support/run-logged.js';
 
 interface Outcome {
   fault: string;
@@ -118,24 +119,15 @@ function runPlaywright(name: string, items: string[], env: Record<string, string
   mkdirSync(dir, { recursive: true });
   const log = path.join(dir, 'run.log');
   const args = [PLAYWRIGHT_CLI, 'test', '--grep', grepFor(items), '--output', path.join(RESULTS, name), ...(serial ? ['--workers', '1'] : [])];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...childEnv(), ...env, ASTER_REPORTS_DIR: dir, PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(dir, 'html'), ASTER_JSON_REPORT: '', NODE_NO_WARNINGS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let text = '';
-    child.stdout.on('data', (d) => {
-      text += d;
-    });
-    child.stderr.on('data', (d) => {
-      text += d;
-    });
-    child.on('close', (code) => {
-      writeFileSync(log, text);
-      resolve({ code: code ?? 1, log });
-    });
-  });
+  const runEnv = {
+    ...childEnv(),
+    ...env,
+    ASTER_REPORTS_DIR: dir,
+    PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(dir, 'html'),
+    ASTER_JSON_REPORT: '',
+    NODE_NO_WARNINGS: '1',
+  };
+  return runLogged(process.execPath, args, { cwd: ROOT, env: runEnv, log }).then((r) => ({ code: r.code, log }));
 }
 
 function readReport(name: string): LaunchReport | undefined {

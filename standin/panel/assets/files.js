@@ -12,6 +12,7 @@ import {
   fmtSize,
   h,
   icon,
+  moreActionsButton,
   openDialog,
   openMenu,
   spinner,
@@ -156,15 +157,7 @@ export async function renderFiles(container, params, nav) {
         tr.classList.toggle('selected', selection.has(key));
       },
     });
-    const more = h(
-      'button',
-      { type: 'button', class: 'icon-btn row-more', 'aria-label': 'More actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
-      icon('more'),
-    );
-    more.addEventListener('click', (e) => {
-      e.stopPropagation();
-      openMenu({ items: itemMenu(item), anchor: more });
-    });
+    const more = moreActionsButton(() => itemMenu(item));
     const locked = item.lock_state?.state && item.lock_state.state !== 'unlocked';
     const tr = h(
       'tr',

@@ -458,6 +458,20 @@ export function closeMenu() {
   }
 }
 
+/** A row's `More actions` button, as on the real panel; `items()` gives the menu it opens. */
+export function moreActionsButton(items) {
+  const more = h(
+    'button',
+    { type: 'button', class: 'icon-btn row-more', 'aria-label': 'More actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
+    icon('more'),
+  );
+  more.addEventListener('click', (e) => {
+    e.stopPropagation();
+    openMenu({ items: items(), anchor: more });
+  });
+  return more;
+}
+
 /**
  * openMenu({ items, x, y, anchor, label })
  * items: [{ label, onSelect, disabled, danger } | "separator" | { heading }]

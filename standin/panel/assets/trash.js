@@ -1,6 +1,6 @@
 // Trash page.
 import { refreshTree, setTitle } from './app.js';
-import { api, clear, confirmDialog, errorMessage, fmtDate, fmtRelative, fmtSize, h, icon, openMenu, spinner, srOnly, toast } from './lib.js';
+import { api, clear, confirmDialog, errorMessage, fmtDate, fmtRelative, fmtSize, h, icon, moreActionsButton, openMenu, spinner, srOnly, toast } from './lib.js';
 
 export async function renderTrash(container, _params, nav) {
   setTitle('Trash');
@@ -92,15 +92,7 @@ export async function renderTrash(container, _params, nav) {
       { label: 'Restore', onSelect: () => restore([it]) },
       { label: 'Permanently Delete', danger: true, onSelect: () => purge([it]) },
     ];
-    const more = h(
-      'button',
-      { type: 'button', class: 'icon-btn row-more', 'aria-label': 'More actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
-      icon('more'),
-    );
-    more.addEventListener('click', (e) => {
-      e.stopPropagation();
-      openMenu({ items: menuItems(), anchor: more });
-    });
+    const more = moreActionsButton(() => menuItems());
     const k = key(it);
     const check = h('button', { type: 'button', class: 'row-check', 'aria-pressed': String(selected.has(k)), tabindex: '-1' });
     const tr = h(
