@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { type Faults, faultsFromEnv } from './faults.js';
 
 /** Static configuration: data/config.toml under the CWD, overridden by ASTER__SECTION__KEY env vars. */
 export interface StaticConfig {
@@ -17,7 +18,8 @@ export interface StaticConfig {
   rateLimitEnabled: boolean;
   trustedProxies: string[];
   features: Set<string>;
-  faults: Set<string>;
+  /** the stand-in's fault switches (src/faults.ts) */
+  faults: Faults;
 }
 
 type Toml = Record<string, Record<string, string | number | boolean | string[]>>;
@@ -104,7 +106,8 @@ export function statePathFromUrl(url: string, dataDir: string): string {
   return path.resolve(dataDir, rest);
 }
 
-export function loadStaticConfig(cwd = process.cwd()): StaticConfig {
+/** `faults` defaults to STANDIN_FAULTS (an unknown name throws, see src/faults.ts). */
+export function loadStaticConfig(cwd = process.cwd(), faults: Faults = faultsFromEnv()): StaticConfig {
   const dataDir = path.join(cwd, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'config.toml');
@@ -136,9 +139,8 @@ export function loadStaticConfig(cwd = process.cwd()): StaticConfig {
     const v = toml[section]?.[key];
     return v === undefined ? String(dflt) : String(v);
   };
-  const faults = envList('STANDIN_FAULTS');
   let jwtSecret = get('auth', 'jwt_secret', '');
-  if (faults.has('random-jwt-secret')) jwtSecret = randomHex();
+  if (faults.randomJwtSecret()) jwtSecret = randomHex();
   const databaseUrl = get('database', 'url', 'sqlite://asterdrive.db?mode=rwc');
   let prefix = get('webdav', 'prefix', '/webdav');
   if (!prefix.startsWith('/')) prefix = `/${prefix}`;

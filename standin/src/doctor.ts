@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadStaticConfig, parseToml, statePathFromUrl } from './config.js';
+import { NO_FAULTS } from './faults.js';
 import type { Ctx } from './context.js';
 import { Store } from './db/state.js';
 import { Metrics } from './services/metrics.js';
@@ -136,8 +137,9 @@ export async function runDoctor(argv: string[]): Promise<number> {
   add({ name: 'deployment_topology', label: 'Deployment topology', status: 'ok', summary: 'single node' });
 
   if (deep) {
-    const cfg = loadStaticConfig(cwd);
-    const ctx = { cfg: { ...cfg, faults: new Set<string>() }, store, metrics: new Metrics() } as unknown as Ctx;
+    // The doctor never applies the stand-in's fault switches.
+    const cfg = loadStaticConfig(cwd, NO_FAULTS);
+    const ctx = { cfg, store, metrics: new Metrics() } as unknown as Ctx;
     const sm = new StorageManager(ctx);
     const missing: string[] = [];
     for (const b of s.blobs) {

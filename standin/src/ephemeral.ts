@@ -1,6 +1,7 @@
 /**
- * Start-up faults that reproduce state which is not persisted across restarts (STANDIN_FAULTS),
- * applied only when the server starts (`aster_drive serve`), never by the doctor CLI:
+ * Start-up faults that reproduce state which is not persisted across restarts (the `ephemeral-*`
+ * switches of src/faults.ts), applied only when the server starts (`aster_drive serve`), never by
+ * the doctor CLI:
  *
  * - `ephemeral-data`: the whole data/ directory is empty at every start, like a container run
  *   without a volume on /data (config.toml with new secrets, an empty database, no objects).
@@ -16,15 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { statePathFromUrl } from './config.js';
 import type { Ctx } from './context.js';
-
-function faultSet(): Set<string> {
-  return new Set(
-    (process.env.STANDIN_FAULTS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-}
+import type { Faults } from './faults.js';
 
 function emptyDir(dir: string): void {
   if (!fs.existsSync(dir)) return;
@@ -32,24 +25,24 @@ function emptyDir(dir: string): void {
 }
 
 /** Runs before the static configuration is read (it may remove config.toml). */
-export function wipeBeforeStart(cwd: string): string[] {
-  const faults = faultSet();
+export function wipeBeforeStart(cwd: string, faults: Faults): string[] {
+  const wipe = faults.wipesBeforeStart();
   const dataDir = path.join(cwd, 'data');
   const done: string[] = [];
-  if (faults.has('ephemeral-data')) {
+  if (wipe.data) {
     emptyDir(dataDir);
     done.push('ephemeral-data');
   }
-  if (faults.has('ephemeral-config')) {
+  if (wipe.config) {
     fs.rmSync(path.join(dataDir, 'config.toml'), { force: true });
     done.push('ephemeral-config');
   }
-  if (faults.has('ephemeral-database')) {
+  if (wipe.database) {
     const url = process.env.ASTER__DATABASE__URL ?? 'sqlite://asterdrive.db?mode=rwc';
     fs.rmSync(statePathFromUrl(url, dataDir), { force: true });
     done.push('ephemeral-database');
   }
-  if (faults.has('ephemeral-uploads')) {
+  if (wipe.uploads) {
     emptyDir(path.join(dataDir, 'uploads'));
     done.push('ephemeral-uploads');
   }
@@ -58,7 +51,7 @@ export function wipeBeforeStart(cwd: string): string[] {
 
 /** Runs once the database is open: empties the roots of non-default local storage policies. */
 export function wipeAfterOpen(ctx: Ctx): string[] {
-  if (!faultSet().has('ephemeral-extra-policy-dirs')) return [];
+  if (!ctx.cfg.faults.extraPolicyDirsEphemeral()) return [];
   const wiped: string[] = [];
   for (const p of ctx.store.state.policies) {
     if (p.is_default || p.connector_id !== 'asterdrive.storage.local') continue;

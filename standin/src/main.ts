@@ -2,13 +2,16 @@ import { createStandin } from './app.js';
 import { loadStaticConfig } from './config.js';
 import { runDoctor } from './doctor.js';
 import { wipeAfterOpen, wipeBeforeStart } from './ephemeral.js';
+import { faultsFromEnv, UnknownFaultError } from './faults.js';
 import { VERSION } from './services/system.js';
 
 async function serve(): Promise<void> {
+  // STANDIN_FAULTS is read once, before anything else: an unknown name stops the start.
+  const switches = faultsFromEnv();
   // Start-up faults (ephemeral-*) drop state before anything reads it, like a missing volume.
-  const wiped = wipeBeforeStart(process.cwd());
-  const cfg = loadStaticConfig();
-  const faults = [...cfg.faults];
+  const wiped = wipeBeforeStart(process.cwd(), switches);
+  const cfg = loadStaticConfig(process.cwd(), switches);
+  const faults = cfg.faults.active;
   console.log(`[standin] active faults: ${faults.length ? faults.join(', ') : 'none'}`);
   if (wiped.length) console.log(`[standin] not persisted across the restart: ${wiped.join(', ')}`);
   const { app, ctx, close } = await createStandin({ config: cfg });
@@ -46,7 +49,7 @@ if (cmd === '--version' || cmd === '-V') {
   );
 } else {
   serve().catch((e) => {
-    console.error('[standin] failed to start:', e);
+    console.error('[standin] failed to start:', e instanceof UnknownFaultError ? e.message : e);
     process.exit(1);
   });
 }

@@ -1,22 +1,70 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import sharp from 'sharp';
-import { bootstrap, startStandin, upload } from './support.js';
+import { FAULT_NAMES, type FaultName, parseFaults } from '../src/faults.js';
+import { bootstrap, ROOT, startStandin, upload } from './support.js';
 
-test('[fault failing-tasks] background tasks end failed with last_error', async () => {
-  const s = await startStandin({ env: { STANDIN_FAULTS: 'slow-auth-off,failing-tasks' } });
+// upstream src/config/media_processing/registry.rs, src/services/task/dispatch/mod.rs: a real
+// misconfiguration (vips_cli switched on with a vips that cannot write WebP) makes thumbnail tasks
+// fail after their retries, with the command's error as last_error.
+test('[tasks] a broken vips_cli in media_processing_registry_json: thumbnail tasks end failed with last_error', async () => {
+  const s = await startStandin();
   try {
     const admin = await bootstrap(s.baseURL);
+    const H = { 'X-CSRF-Token': admin.csrf };
+    const vips = path.join(s.cwd, 'bin', 'vips');
+    fs.mkdirSync(path.dirname(vips), { recursive: true });
+    fs.writeFileSync(vips, '#!/bin/sh\necho "VipsForeignSave: $3 is not a known file format" >&2\nexit 1\n', { mode: 0o755 });
+    const registry = JSON.parse((await (await admin.ctx.get('/api/v1/admin/config/media_processing_registry_json')).json()).data.value);
+    const processor = registry.processors.find((p: { kind: string }) => p.kind === 'vips_cli');
+    processor.enabled = true;
+    processor.config = { ...processor.config, command: vips };
+    const put = await admin.ctx.put('/api/v1/admin/config/media_processing_registry_json', { data: { value: JSON.stringify(registry) }, headers: H });
+    expect(put.status()).toBe(200);
     const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00f' } })
       .png()
       .toBuffer();
     const f = await upload(admin, 'p.png', png);
     expect((await admin.ctx.get(`/api/v1/files/${f.id}/thumbnail`)).status()).toBe(202);
-    await expect.poll(async () => (await (await admin.ctx.get('/api/v1/admin/tasks?status=failed')).json()).data.total).toBeGreaterThanOrEqual(1);
-    const t = (await (await admin.ctx.get('/api/v1/admin/tasks?status=failed')).json()).data.items[0];
-    expect(t.last_error).toContain('failing-tasks');
+    const failed = async () => (await (await admin.ctx.get('/api/v1/admin/tasks?status=failed')).json()).data;
+    await expect.poll(async () => (await failed()).total, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    const t = (await failed()).items[0];
+    expect(t.last_error).toContain('vips CLI thumbnail command failed');
+    expect(t.attempt_count).toBe(t.max_attempts);
   } finally {
     await s.kill();
   }
+});
+
+// src/faults.ts: the fault matrix (faults/catalogue.ts) names only switches the stand-in has.
+test('[faults] every STANDIN_FAULTS switch the fault matrix names is a known switch', () => {
+  const catalogue = fs.readFileSync(path.join(ROOT, 'faults/catalogue.ts'), 'utf8');
+  const named = [...catalogue.matchAll(/STANDIN_FAULTS:\s*'([^']*)'/g)].flatMap((m) => m[1]!.split(',').map((n) => n.trim()));
+  expect(named.length).toBeGreaterThan(0);
+  expect(named.filter((n) => !FAULT_NAMES.includes(n as FaultName))).toEqual([]);
+  expect(() => parseFaults('slow-auth-off, no-such-fault')).toThrow(/unknown fault\(s\): no-such-fault; known faults: random-jwt-secret, /);
+});
+
+test('[faults] an unknown STANDIN_FAULTS name stops the start with the known ones listed', async () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'standin-test-'));
+  const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+    const p = spawn(`${ROOT}/node_modules/.bin/tsx`, [`${ROOT}/standin/src/main.ts`], {
+      cwd,
+      env: { ...process.env, ASTER__SERVER__PORT: '0', STANDIN_FAULTS: 'failing-tasks', NODE_NO_WARNINGS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('close', (code) => resolve({ code, out }));
+  });
+  expect(r.code).toBe(1);
+  expect(r.out).toContain('STANDIN_FAULTS names unknown fault(s): failing-tasks; known faults: ');
+  expect(r.out).toContain('stalled-tasks');
+  expect(fs.existsSync(path.join(cwd, 'data'))).toBe(false);
 });
 
 test('[fault missing-objects] blobs vanish after write: download fails with a storage error, doctor --deep fails tracked_blob_objects', async () => {

@@ -13,7 +13,7 @@ export function padded(ctx: Ctx, h: (req: Request, res: Response) => Promise<voi
     } catch (e) {
       err = e;
     }
-    if (!ctx.cfg.faults.has('slow-auth-off')) {
+    if (!ctx.cfg.faults.authPaddingOff()) {
       const wait = 350 + Math.random() * 125 - (Date.now() - t0);
       if (wait > 0) await sleep(wait);
     }

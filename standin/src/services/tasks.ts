@@ -59,8 +59,8 @@ export class TaskRunner {
   }
 
   private async run(id: number): Promise<void> {
-    // Fault `stalled-tasks`: the worker never picks anything up (a dead task runner).
-    if (this.ctx.cfg.faults.has('stalled-tasks')) return;
+    // Fault `stalled-tasks` (src/faults.ts): the worker never picks anything up (a dead task runner).
+    if (this.ctx.cfg.faults.tasksStalled()) return;
     if (this.running.has(id)) return;
     const store = this.ctx.store;
     const t = store.state.tasks.find((x) => x.id === id);
@@ -75,7 +75,6 @@ export class TaskRunner {
       store.commit();
       const h = this.handlers.get(t.kind);
       try {
-        if (this.ctx.cfg.faults.has('failing-tasks')) throw new Error('injected fault: failing-tasks');
         if (!h) throw new Error(`no handler for task kind ${t.kind}`);
         const result = await h(t);
         t.status = 'succeeded';
@@ -85,8 +84,7 @@ export class TaskRunner {
         for (const s of t.steps) s.status = 'succeeded';
       } catch (e) {
         t.lastError = (e as Error).message || String(e);
-        const injected = this.ctx.cfg.faults.has('failing-tasks');
-        if (!injected && t.attemptCount < t.maxAttempts) {
+        if (t.attemptCount < t.maxAttempts) {
           t.status = 'retry';
           setTimeout(() => void this.run(id), 500).unref();
         } else {

@@ -111,7 +111,7 @@ export class StorageManager {
       await fsp.rm(tempPath, { force: true }).catch(() => {});
       throw e instanceof StorageError ? e.toApi() : e;
     }
-    if (this.ctx.cfg.faults.has('missing-objects')) await d.delete(key).catch(() => {});
+    if (this.ctx.cfg.faults.objectsVanish()) await d.delete(key).catch(() => {});
     const blob: BlobRec = { id: this.ctx.store.nextId('blobs'), policyId: policy.id, key, size, sha256, refs: 0, createdAt: new Date().toISOString() };
     this.ctx.store.state.blobs.push(blob);
     return blob;
