@@ -11,10 +11,10 @@ import { CHECKLIST_ANNOTATION } from '../helpers/checklist.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, renderSummary } from './markdown.js';
 import { combineTargets, isMergeRun, parseTargetAnnotation, type ShardTarget, TARGET_ANNOTATION } from './merge.js';
-import type { ListedTest, TestRecord, Verdict } from './model.js';
+import type { TestRecord, Verdict } from './model.js';
 import { scrubArtifacts } from './scrub.js';
 import { loadSignoffs } from './signoffs.js';
-import { listWholeSuite, testKey } from './suite-listing.js';
+import { listWholeSuite, type SuiteListing, testKey } from './suite-listing.js';
 import { stripAnsi } from './text.js';
 import { blobDir, blobReporters } from '../helpers/shard.js';
 import { buildReport, exitCodeFor } from './verdict.js';
@@ -28,9 +28,10 @@ export default class LaunchReporter implements Reporter {
   private config?: FullConfig;
   private outDir = 'reports';
   private runError?: string;
-  private listing?: Promise<{ tests?: ListedTest[]; error?: string }>;
+  private listing?: Promise<SuiteListing>;
   private selected: string[] = [];
   private verdict?: Verdict;
+  private suiteError = false;
   private targetKind?: string;
   /** The targets the runs recorded (tests/setup/target.setup.ts): a merged run has no run state. */
   private readonly targets: ShardTarget[] = [];
@@ -68,7 +69,8 @@ export default class LaunchReporter implements Reporter {
   }
 
   onError(error: { message?: string }): void {
-    this.runError = stripAnsi(error.message ?? 'unknown error').split('\n')[0];
+    // The first error is the cause; Playwright's later "No tests found" only follows from it.
+    this.runError ??= stripAnsi(error.message ?? 'unknown error').split('\n')[0];
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -130,7 +132,7 @@ export default class LaunchReporter implements Reporter {
     if (isMergeRun()) this.mergedStatus = result.status;
     const report = buildReport({
       tests: [...this.records.values()],
-      suite: { listed: listing.tests, listError: listing.error, selected: this.selected },
+      suite: { listed: listing.tests, listError: listing.error, loadErrors: listing.loadErrors, selected: this.selected },
       waivers,
       waiverFileProblems: problems,
       signoffs: signoffs.signoffs,
@@ -153,13 +155,14 @@ export default class LaunchReporter implements Reporter {
     const shown = path.relative(process.cwd(), this.outDir);
     console.log(`\n${renderSummary(report, shown.startsWith('..') ? this.outDir : shown || '.')}`);
     this.verdict = report.verdict;
+    this.suiteError = Boolean(report.suiteError);
     if (report.verdict === 'NO_GO' && result.status === 'passed') return { status: 'failed' };
     return undefined;
   }
 
   async onExit(): Promise<void> {
     // merge-reports exits 0 whatever the shards' tests did: a failed test still never yields 0.
-    if (this.verdict) setExitStatus(this.verdict, this.mergedStatus === 'failed' ? 1 : 0);
+    if (this.verdict) setExitStatus(this.verdict, this.mergedStatus === 'failed' ? 1 : 0, this.suiteError);
     // This run's artifacts only (reports/ may also hold other runs, e.g. the fault matrix's).
     const dirs = [
       ...['launch-report.json', 'launch-report.md', 'launch-report.html', 'junit.xml', 'evidence'].map((f) => path.join(this.outDir, f)),
@@ -196,9 +199,10 @@ function targetKindFromRunState(): string | undefined {
  * Playwright ends the run with process.exit(0 | 1 | 130) after every reporter's onExit
  * (lib/cli/testActions.js: `status === "passed" ? 0 : 1`). A reporter cannot return its own code,
  * so the verdict's code replaces a 0 at that call: GO stays 0, INCOMPLETE becomes 3. A 1 (a failed
- * test, a NO_GO) or 130 (interrupted) is never changed.
+ * test, a NO_GO) or 130 (interrupted) is never changed, except that a suite that does not load exits 2.
  */
-function setExitStatus(verdict: Verdict, atLeast = 0): void {
+function setExitStatus(verdict: Verdict, atLeast: number, suiteError: boolean): void {
   const exit = process.exit.bind(process);
-  process.exit = ((code?: number | string | null) => exit(exitCodeFor(Number(code ?? process.exitCode ?? 0) || atLeast, verdict))) as typeof process.exit;
+  process.exit = ((code?: number | string | null) =>
+    exit(exitCodeFor(Number(code ?? process.exitCode ?? 0) || atLeast, verdict, suiteError))) as typeof process.exit;
 }

@@ -16,13 +16,18 @@ const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|').replace(
 
 /** The headline: the verdict, and PARTIAL / SELF-TEST when the run is one. */
 export function headline(r: LaunchReport): string {
-  const tags = [r.partial ? 'PARTIAL' : '', r.selfTest ? (r.selfTestPassed ? 'SELF_TEST_PASSED' : 'SELF_TEST_FAILED') : ''].filter(Boolean);
+  const tags = [
+    r.suiteError ? 'SUITE_ERROR' : '',
+    r.partial ? 'PARTIAL' : '',
+    r.selfTest ? (r.selfTestPassed ? 'SELF_TEST_PASSED' : 'SELF_TEST_FAILED') : '',
+  ].filter(Boolean);
   return `${r.verdict}${tags.length ? ` (${tags.join(', ')})` : ''}`;
 }
 
 /** Plain-language scope warnings shown above everything else. */
 export function scopeNotes(r: LaunchReport): string[] {
   const notes: string[] = [];
+  if (r.suiteError) notes.push(`SUITE ERROR (exit 2): ${r.suiteError}. Nothing in this report is a finding about the target.`);
   if (r.partial) {
     const outcome = r.counts.FAIL
       ? 'at least one of them FAILS'
@@ -38,7 +43,8 @@ export function scopeNotes(r: LaunchReport): string[] {
       `SELF-TEST: the target is the suite's own stand-in, so this run tests the suite, not AsterDrive (${r.selfTestPassed ? 'self-test passed' : 'self-test FAILED'}). Never a launch GO: set ASTER_BASE_URL to your deployment (or ASTER_DRIVE_BIN to a real binary).`,
     );
   }
-  if (r.scope.listError) notes.push(`The whole suite could not be listed (${r.scope.listError}): no item can be shown to have run all its tests.`);
+  if (r.scope.listError && !r.suiteError)
+    notes.push(`The whole suite could not be listed (${r.scope.listError}): no item can be shown to have run all its tests.`);
   return notes;
 }
 

@@ -109,6 +109,8 @@ export interface LaunchReport {
   selfTest: boolean;
   /** For a self-test: nothing failed and no waiver or sign-off is bad. */
   selfTestPassed?: boolean;
+  /** The suite's own files did not load: the run says nothing about the target (exit 2). */
+  suiteError?: string;
   scope: {
     /** Items with at least one test selected in this run (every item in a full run). */
     selectedItems: string[];

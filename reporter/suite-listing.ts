@@ -28,10 +28,27 @@ interface JsonSuite {
   suites?: JsonSuite[];
 }
 
+/**
+ * The suite's own files do not load (a missing module, a syntax error, an unknown checklist ID):
+ * listing touches no target, so this is the suite's fault, never the target's.
+ */
+export class SuiteLoadError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the listing reported errors: ${problems.join('; ')}`);
+  }
+}
+
+export interface SuiteListing {
+  tests?: ListedTest[];
+  error?: string;
+  /** Set when the suite's own files failed to load (SuiteLoadError). */
+  loadErrors?: string[];
+}
+
 /** The checklist tests of a `playwright test --list --reporter=json` report. `projectRoot`: file paths in the result are relative to it. */
 export function parseListing(json: string, projectRoot: string): ListedTest[] {
   const report = JSON.parse(json) as { config: { rootDir: string }; suites: JsonSuite[]; errors?: { message?: string }[] };
-  if (report.errors?.length) throw new Error(`the listing reported errors: ${report.errors.map((e) => (e.message ?? '').split('\n')[0]).join('; ')}`);
+  if (report.errors?.length) throw new SuiteLoadError([...new Set(report.errors.map((e) => (e.message ?? '').split('\n')[0]))]);
   const out: ListedTest[] = [];
   const walk = (s: JsonSuite) => {
     for (const spec of s.specs ?? []) {
@@ -55,7 +72,7 @@ export function parseListing(json: string, projectRoot: string): ListedTest[] {
 }
 
 /** Lists every checklist test of the suite defined by `configFile`, in a child process. */
-export function listWholeSuite(configFile: string, projectRoot: string, timeoutMs = 180_000): Promise<{ tests?: ListedTest[]; error?: string }> {
+export function listWholeSuite(configFile: string, projectRoot: string, timeoutMs = 180_000): Promise<SuiteListing> {
   // `npm run faults` lists the suite once (same checkout, same configuration and environment as its
   // runs; listed again whenever a test file changes) and hands the listing to every run it starts.
   const given = process.env.ASTER_RUN_SUITE_LISTING;
@@ -64,7 +81,7 @@ export function listWholeSuite(configFile: string, projectRoot: string, timeoutM
       const tests = parseListing(readFileSync(given, 'utf8'), projectRoot);
       return Promise.resolve(tests.length ? { tests } : { error: `the listing ${given} has no checklist test` });
     } catch (e) {
-      return Promise.resolve({ error: `the listing ${given}: ${(e as Error).message.split('\n')[0]}` });
+      return Promise.resolve({ error: `the listing ${given}: ${(e as Error).message.split('\n')[0]}`, ...loadErrorsOf(e) });
     }
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aster-listing-'));
@@ -84,7 +101,7 @@ export function listWholeSuite(configFile: string, projectRoot: string, timeoutM
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    const finish = (r: { tests?: ListedTest[]; error?: string }) => {
+    const finish = (r: SuiteListing) => {
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
       resolve(r);
@@ -97,8 +114,13 @@ export function listWholeSuite(configFile: string, projectRoot: string, timeoutM
         finish({ tests });
       } catch (e) {
         const why = signal ? `killed by ${signal}` : `exit ${code}`;
+        if (e instanceof SuiteLoadError) return finish({ error: e.message, loadErrors: e.problems });
         finish({ error: `${why}: ${(e as Error).message.split('\n')[0]}${stderr ? `; ${stderr.trim().split('\n').slice(-1)[0]}` : ''}` });
       }
     });
   });
+}
+
+function loadErrorsOf(e: unknown): Pick<SuiteListing, 'loadErrors'> {
+  return e instanceof SuiteLoadError ? { loadErrors: e.problems } : {};
 }

@@ -95,7 +95,7 @@ export interface BuildInput {
    * The whole suite's checklist tests (every project, no filter), and the keys of those this run
    * selected. `listed` undefined means the listing failed (`listError`): completeness is unknown.
    */
-  suite: { listed?: ListedTest[]; listError?: string; selected: string[] };
+  suite: { listed?: ListedTest[]; listError?: string; selected: string[]; loadErrors?: string[] };
   waivers: Waiver[];
   waiverFileProblems: string[];
   signoffs: Signoff[];
@@ -235,20 +235,25 @@ export function buildReport(input: BuildInput): LaunchReport {
   const count = (s: ItemStatus) => all.filter((i) => i.status === s && i.inScope).length;
   const testsRun = checklistTests.filter((t) => t.status !== 'skipped').length;
 
+  // The suite's own files did not load: what did not run says nothing about the target.
+  const suiteError = input.suite.loadErrors?.length
+    ? `the suite itself is broken, not the target: ${input.suite.loadErrors.join('; ')}. Fix or update the suite (git status, npm ci), then run again`
+    : undefined;
   const noGo: string[] = [];
+  const notTheTarget: string[] = [];
   if (count('FAIL')) noGo.push(`${count('FAIL')} item(s) failed`);
-  if (testsRun === 0) noGo.push('no checklist test ran');
+  if (testsRun === 0) (suiteError ? notTheTarget : noGo).push('no checklist test ran');
   if (waiverProblems.length) noGo.push(`${waiverProblems.length} waiver problem(s)`);
   if (signoffProblems.length) noGo.push(`${signoffProblems.length} sign-off problem(s)`);
   for (const tag of unexpectedSections) noGo.push(`every test of ${tag} was skipped for an unexpected reason`);
-  if (input.runError) noGo.push(`the run did not complete: ${input.runError}`);
+  if (input.runError) (suiteError ? notTheTarget : noGo).push(`the run did not complete: ${input.runError}`);
 
   const missing: MissingItem[] = scoped
     .filter((i) => i.status === 'NOT_CHECKED' || (i.status === 'MANUAL' && !i.signoff))
     .map((i) => ({ item: i.id, title: i.title, status: i.status, reason: i.reason ?? '', completeWith: i.completeWith ?? '' }));
 
   const selfTest = /^standin\b/.test(input.target.kind ?? '');
-  const incomplete: string[] = [];
+  const incomplete: string[] = suiteError ? [`SUITE ERROR: ${suiteError}`, ...notTheTarget] : [];
   const byStatus = (s: ItemStatus) => missing.filter((m) => m.status === s).length;
   if (byStatus('NOT_CHECKED'))
     incomplete.push(`${byStatus('NOT_CHECKED')} item(s) not checked (see "missing" for the variable or re-run that would check each)`);
@@ -256,7 +261,7 @@ export function buildReport(input: BuildInput): LaunchReport {
   if (partial)
     incomplete.push(`PARTIAL run: ${selectedItems.size} of ${all.length} items selected; the others were not checked, so this is no verdict on the checklist`);
   if (selfTest) incomplete.push('SELF-TEST: the target is the suite’s own stand-in; this run tests the suite, not AsterDrive, and is never a launch GO');
-  if (!listed)
+  if (!listed && !suiteError)
     incomplete.push(`the whole suite could not be listed (${input.suite.listError ?? 'no listing'}), so no item can be shown to have run all its tests`);
   if (!input.target.kind) incomplete.push('the target is unknown (global setup did not report it)');
 
@@ -270,7 +275,8 @@ export function buildReport(input: BuildInput): LaunchReport {
     incompleteReasons: incomplete,
     partial,
     selfTest,
-    ...(selfTest ? { selfTestPassed: noGo.length === 0 } : {}),
+    ...(selfTest ? { selfTestPassed: noGo.length === 0 && !suiteError } : {}),
+    ...(suiteError ? { suiteError } : {}),
     scope: {
       selectedItems: all.filter((i) => i.inScope && (!partial || selectedItems.has(i.id))).map((i) => i.id),
       selectionComplete,
@@ -314,12 +320,16 @@ export function buildReport(input: BuildInput): LaunchReport {
 
 /** The process exit status for a verdict: 0 GO, 1 NO_GO, 3 INCOMPLETE (2: the suite itself could not run). */
 export const EXIT_CODES: Record<Verdict, number> = { GO: 0, NO_GO: 1, INCOMPLETE: 3 };
+export const SUITE_ERROR_EXIT = 2;
 
 /**
  * The exit status of a launch run, from the one Playwright chose and the verdict: a failure
- * Playwright saw (1) or an interrupt (130) always stands, so a failed test never yields 0.
+ * Playwright saw (1) or an interrupt (130) always stands, so a failed test never yields 0. A
+ * suite that does not load exits 2 unless a test failed or the run was interrupted.
  */
-export function exitCodeFor(playwrightCode: number, verdict: Verdict): number {
+export function exitCodeFor(playwrightCode: number, verdict: Verdict, suiteError = false): number {
+  if (playwrightCode === 130) return playwrightCode;
+  if (suiteError) return SUITE_ERROR_EXIT;
   if (playwrightCode !== 0) return playwrightCode;
   return EXIT_CODES[verdict];
 }

@@ -78,6 +78,17 @@ test('a run that did not complete is NO_GO', () => {
   expect(r.verdict).toBe('NO_GO');
 });
 
+test('a suite that does not load is a SUITE ERROR (exit 2), never the target’s NO_GO', () => {
+  const loadErrors = ["Error: Cannot find module '/x/helpers/gone.js' imported from /x/tests/s09-metrics/metrics.api.spec.ts"];
+  const r = buildReport(input([], [], { suite: { selected: [], loadErrors, listError: 'the listing reported errors' }, runError: loadErrors[0] }));
+  expect(r.verdict).toBe('INCOMPLETE');
+  expect(r.noGoReasons).toEqual([]);
+  expect(r.suiteError).toContain('Cannot find module');
+  expect(r.verdictReasons[0]).toMatch(/^SUITE ERROR: the suite itself is broken, not the target/);
+  expect(exitCodeFor(1, r.verdict, true)).toBe(2);
+  expect(exitCodeFor(130, r.verdict, true)).toBe(130);
+});
+
 test('a section whose tests all skipped for an unexpected reason is NO_GO', () => {
   const r = buildReport(input([rec(['10.1'], 'passed'), rec(['3.2'], 'skipped', [{ type: 'skip', description: undefined }])]));
   expect(r.verdict).toBe('NO_GO');

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { AsterClient, type Credentials, LoginError } from '../api/aster.js';
 import { ApiError } from '../api/http.js';
 import { spkiSha256 } from '../entry-servers/ca.js';
+import { lockedOutSuiteMessage, passwordLoginOff } from './sign-in.js';
 import { CertificateProblem, caFileCertificates, trustCa, trustInChromium, verifyServerCertificate } from '../proxy/trust.js';
 
 export class PreflightError extends Error {
@@ -85,6 +86,13 @@ export async function preflightExisting(baseURL: string, admin: Credentials, use
   try {
     adminClient = await AsterClient.signIn(baseURL, admin);
   } catch (e) {
+    if (e instanceof LoginError && e.code === 'auth.password_login_disabled') {
+      const { providers } = await passwordLoginOff(baseURL);
+      // Users sign in elsewhere: the suite is locked out, the target is not at fault (exit 2).
+      if (providers.length > 0) throw new PreflightError(lockedOutSuiteMessage(baseURL, providers));
+      // Nobody can sign in: the set-up step reports that as item 10.4 failing.
+      return;
+    }
     if (e instanceof LoginError) throw new PreflightError(`ASTER_ADMIN_USER / ASTER_ADMIN_PASSWORD: ${e.message}`);
     throw e;
   }

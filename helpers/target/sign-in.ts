@@ -12,20 +12,26 @@ import { Http } from '../api/http.js';
 import * as S from '../api/schemas.js';
 import { CHECKLIST_ANNOTATION } from '../checklist.js';
 
+/** Who can still sign in when password sign-in is off: the enabled external providers, and whether passkeys are on. */
+export async function passwordLoginOff(baseURL: string): Promise<{ providers: string[]; passkeys: boolean }> {
+  const http = new Http(baseURL);
+  const providers = await http.call('GET', '/api/v1/auth/external-auth/providers', z.array(S.ExternalAuthPublicProvider));
+  const { passkey_login_enabled: passkeys } = await http.call('POST', '/api/v1/auth/check', S.CheckResp);
+  return { providers: providers.map((p) => `${p.display_name} (${p.kind})`), passkeys };
+}
+
+/** The suite cannot sign in, but users can (through these providers): no item fails; the run needs other access. */
+export function lockedOutSuiteMessage(baseURL: string, providers: string[]): string {
+  return `Password sign-in is switched off on ${baseURL}; users sign in through ${providers.join(', ')}. The suite signs in with a password, so it cannot check this deployment: run it against a staging copy with password login on.`;
+}
+
 export async function signInForSetup(baseURL: string, creds: Credentials): Promise<AsterClient> {
   try {
     return await AsterClient.signIn(baseURL, creds);
   } catch (e) {
     if (!(e instanceof LoginError) || e.code !== 'auth.password_login_disabled') throw e;
-    const http = new Http(baseURL);
-    const providers = await http.call('GET', '/api/v1/auth/external-auth/providers', z.array(S.ExternalAuthPublicProvider));
-    if (providers.length > 0) {
-      const names = providers.map((p) => `${p.display_name} (${p.kind})`).join(', ');
-      throw new Error(
-        `Password sign-in is switched off on ${baseURL}; users sign in through ${names}. The suite signs in with a password, so it cannot check this deployment: run it against a staging copy with password login on.`,
-      );
-    }
-    const { passkey_login_enabled: passkeys } = await http.call('POST', '/api/v1/auth/check', S.CheckResp);
+    const { providers, passkeys } = await passwordLoginOff(baseURL);
+    if (providers.length > 0) throw new Error(lockedOutSuiteMessage(baseURL, providers));
     // Attributed at run time: this step proves 10.4 only when it meets this refusal.
     test.info().annotations.push({ type: CHECKLIST_ANNOTATION, description: '10.4' });
     throw new Error(
