@@ -14,22 +14,33 @@ import { rateLimiter } from './services/ratelimit.js';
 import { StorageManager } from './storage/index.js';
 import { StorageEvents } from './services/storage-events.js';
 import { healthRoutes } from './routes/health.js';
-import { authRoutes } from './routes/auth.js';
-import { accountRoutes } from './routes/auth-account.js';
-import { adminConfigRoutes } from './routes/admin-config.js';
-import { adminPolicyRoutes } from './routes/admin-policies.js';
-import { adminTeamRoutes } from './routes/admin-teams.js';
-import { adminMiscRoutes } from './routes/admin-misc.js';
+import { authPublicRoutes } from './routes/auth/public.js';
+import { authExternalRoutes } from './routes/auth/external-auth.js';
+import { authSessionRoutes } from './routes/auth/session.js';
+import { authProfileRoutes } from './routes/auth/profile.js';
+import { adminConfigRoutes } from './routes/admin/config.js';
+import { adminPolicyRoutes } from './routes/admin/policies.js';
+import { adminTeamRoutes } from './routes/admin/teams.js';
+import { adminUserRoutes } from './routes/admin/users.js';
+import { adminTaskRoutes } from './routes/admin/tasks.js';
+import { adminAuditLogRoutes } from './routes/admin/audit-logs.js';
+import { adminLockRoutes } from './routes/admin/locks.js';
+import { adminSystemInfoRoutes } from './routes/admin/system-info.js';
+import { adminRemoteNodeRoutes } from './routes/admin/remote-nodes.js';
+import { adminOverviewRoutes } from './routes/admin/overview.js';
+import { taskRoutes } from './routes/tasks.js';
 import { publicRoutes } from './routes/public.js';
 import { folderRoutes } from './routes/folders.js';
-import { fileRoutes } from './routes/files.js';
-import { uploadRoutes } from './routes/uploads.js';
+import { fileAccessRoutes } from './routes/files/access.js';
+import { fileMutationRoutes } from './routes/files/mutations.js';
+import { fileVersionRoutes } from './routes/files/versions.js';
+import { uploadRoutes } from './routes/files/upload.js';
 import { trashRoutes } from './routes/trash.js';
 import { shareRoutes } from './routes/shares.js';
 import { sharePublicRoutes } from './routes/share-public.js';
 import { webdavAccountRoutes } from './routes/webdav-accounts.js';
 import { wopiRoutes } from './routes/wopi.js';
-import { mountSpa } from './routes/spa.js';
+import { mountSpa } from './routes/frontend.js';
 import { registerTaskHandlers } from './services/task-handlers.js';
 import { createVfs } from './vfs-impl.js';
 
@@ -106,22 +117,39 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
     });
   }
 
+  // One router per upstream route module (src/routes/, see README). Express tries them in this
+  // order; where two could match the same request the earlier one must win (files/upload before
+  // files/*, whose /files/:id would take /files/upload/...), so keep the order when adding one.
   const api = express.Router();
-  api.use(authRoutes(ctx));
-  api.use(accountRoutes(ctx));
-  api.use(publicRoutes(ctx));
-  api.use(adminConfigRoutes(ctx));
-  api.use(adminPolicyRoutes(ctx));
-  api.use(adminTeamRoutes(ctx));
-  api.use(adminMiscRoutes(ctx));
-  api.use(uploadRoutes(ctx));
-  api.use(folderRoutes(ctx));
-  api.use(fileRoutes(ctx));
-  api.use(trashRoutes(ctx));
-  api.use(shareRoutes(ctx));
-  api.use(sharePublicRoutes(ctx));
-  api.use(webdavAccountRoutes(ctx));
-  api.use(wopiRoutes(ctx));
+  for (const routes of [
+    authPublicRoutes,
+    authExternalRoutes,
+    authSessionRoutes,
+    authProfileRoutes,
+    publicRoutes,
+    adminConfigRoutes,
+    adminPolicyRoutes,
+    adminTeamRoutes,
+    adminUserRoutes,
+    adminTaskRoutes,
+    taskRoutes,
+    adminAuditLogRoutes,
+    adminLockRoutes,
+    adminSystemInfoRoutes,
+    adminRemoteNodeRoutes,
+    adminOverviewRoutes,
+    uploadRoutes,
+    folderRoutes,
+    fileAccessRoutes,
+    fileMutationRoutes,
+    fileVersionRoutes,
+    trashRoutes,
+    shareRoutes,
+    sharePublicRoutes,
+    webdavAccountRoutes,
+    wopiRoutes,
+  ])
+    api.use(routes(ctx));
   api.use((_req, res) => sendError(res, new ApiError(404, 'endpoint.not_found', 'endpoint not found')));
   app.use('/api/v1', api);
 

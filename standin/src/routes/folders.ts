@@ -1,3 +1,4 @@
+// Folders: list, create, info, ancestors, rename/move, copy, lock, delete (upstream src/api/routes/folders.rs).
 import { Router, type Request } from 'express';
 import type { Ctx } from '../context.js';
 import type { FileRec, FolderRec, UserRec } from '../db/types.js';

@@ -1,3 +1,4 @@
+// /health, /health/ready and, with the metrics feature, /health/metrics (upstream src/api/routes/health.rs, developer-docs/en/api/health.md).
 import { Router } from 'express';
 import type { Ctx } from '../context.js';
 import { setupState } from '../services/system.js';

@@ -1,3 +1,4 @@
+// Unauthenticated panel configuration under /public (upstream src/api/routes/public.rs).
 import { Router } from 'express';
 import type { Ctx } from '../context.js';
 import { ok } from '../http/errors.js';

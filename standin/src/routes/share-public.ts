@@ -1,3 +1,4 @@
+// A share as its visitor sees it under /s/:token (upstream src/api/routes/share_public.rs).
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { Router, type Request, type Response } from 'express';
@@ -13,7 +14,7 @@ import { audit } from '../services/audit.js';
 import { isDescendant, userById } from '../services/files.js';
 import { getBool } from '../services/settings.js';
 import { ancestors, folderContents } from './folders.js';
-import { serveThumbnail } from './files.js';
+import { serveThumbnail } from './files/access.js';
 import { shareExpired } from './shares.js';
 
 function subnet(ip: string): string {

@@ -1,3 +1,4 @@
+// The owner's shares: create, list, patch, delete, batch delete (upstream src/api/routes/shares.rs).
 import crypto from 'node:crypto';
 import { Router } from 'express';
 import type { Ctx } from '../context.js';

@@ -1,3 +1,4 @@
+// The trash: list, restore, purge one, empty (upstream src/api/routes/trash.rs).
 import { Router } from 'express';
 import type { Ctx } from '../context.js';
 import { E, ok } from '../http/errors.js';

@@ -1,25 +1,5 @@
-import type { Request, Response, NextFunction, RequestHandler } from 'express';
-import type { Ctx } from '../context.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Pads auth responses to >= ~350 ms + 0-125 ms jitter (upstream src/api/routes/auth/mod.rs), also on errors. */
-export function padded(ctx: Ctx, h: (req: Request, res: Response) => Promise<void>): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const t0 = Date.now();
-    let err: unknown;
-    try {
-      await h(req, res);
-    } catch (e) {
-      err = e;
-    }
-    if (!ctx.cfg.faults.authPaddingOff()) {
-      const wait = 350 + Math.random() * 125 - (Date.now() - t0);
-      if (wait > 0) await sleep(wait);
-    }
-    if (err) next(err);
-  };
-}
+// Query and paging helpers shared by the route files (no upstream route module of its own).
+import type { Request } from 'express';
 
 export function q(req: Request, k: string): string | undefined {
   const v = (req.query as Record<string, unknown>)[k];
@@ -29,4 +9,14 @@ export function q(req: Request, k: string): string | undefined {
 
 export function page<T>(items: T[], limit: number, offset: number): { items: T[]; total: number; limit: number; offset: number } {
   return { items: items.slice(offset, offset + limit), total: items.length, limit, offset };
+}
+
+/** Stable sort by one key (ties keep their order), ascending or descending. */
+export function sortBy<T>(items: T[], key: (t: T) => string | number | null, order: 'asc' | 'desc'): T[] {
+  const dir = order === 'asc' ? 1 : -1;
+  return [...items].sort((a, b) => {
+    const x = key(a) ?? '';
+    const y = key(b) ?? '';
+    return x < y ? -dir : x > y ? dir : 0;
+  });
 }

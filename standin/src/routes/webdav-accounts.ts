@@ -1,3 +1,4 @@
+// WebDAV accounts and settings (upstream src/api/routes/webdav_accounts.rs).
 import { Router } from 'express';
 import type { Ctx } from '../context.js';
 import type { WebdavAccountRec } from '../db/types.js';

@@ -1,3 +1,4 @@
+// WOPI host endpoints under /wopi (upstream src/api/routes/wopi.rs) and /files/:id/wopi/open (upstream src/api/routes/files/access.rs).
 import crypto from 'node:crypto';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { Ctx } from '../context.js';

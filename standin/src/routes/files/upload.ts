@@ -1,15 +1,16 @@
+// Direct and chunked uploads under /files/upload (upstream src/api/routes/files/upload.rs).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Router, type Request } from 'express';
-import type { Ctx } from '../context.js';
-import type { UploadSessionRec, UserRec } from '../db/types.js';
-import { ApiError, E, ok } from '../http/errors.js';
-import { readJson, reqObj } from '../http/body.js';
-import { firstFilePart } from '../http/multipart.js';
-import { authOf, requireAuth } from '../auth/session.js';
-import { audit } from '../services/audit.js';
+import type { Ctx } from '../../context.js';
+import type { UploadSessionRec, UserRec } from '../../db/types.js';
+import { ApiError, E, ok } from '../../http/errors.js';
+import { readJson, reqObj } from '../../http/body.js';
+import { firstFilePart } from '../../http/multipart.js';
+import { authOf, requireAuth } from '../../auth/session.js';
+import { audit } from '../../services/audit.js';
 import {
   checkPolicyLimits,
   checkQuota,
@@ -22,8 +23,8 @@ import {
   streamToTemp,
   validateName,
   type TempContent,
-} from '../services/files.js';
-import { q } from './util.js';
+} from '../../services/files.js';
+import { q } from '../util.js';
 
 const SESSION_TTL_MS = 24 * 3600 * 1000;
 

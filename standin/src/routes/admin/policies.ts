@@ -1,13 +1,14 @@
+// Admin → Storage policies and policy groups (upstream src/api/routes/admin/policies.rs).
 import { Router } from 'express';
-import type { Ctx } from '../context.js';
-import type { PolicyGroupRec, PolicyRec } from '../db/types.js';
-import { E, ok } from '../http/errors.js';
-import { bool, denyUnknown, int, isObj, parseId, qint, readJson, reqObj } from '../http/body.js';
-import { authOf, requireAuth } from '../auth/session.js';
-import { audit } from '../services/audit.js';
-import { LOCAL_ID, S3_ID, type Connection } from '../storage/index.js';
-import { StorageError } from '../storage/driver.js';
-import { page, q } from './util.js';
+import type { Ctx } from '../../context.js';
+import type { PolicyGroupRec, PolicyRec } from '../../db/types.js';
+import { E, ok } from '../../http/errors.js';
+import { bool, denyUnknown, int, isObj, parseId, qint, readJson, reqObj } from '../../http/body.js';
+import { authOf, requireAuth } from '../../auth/session.js';
+import { audit } from '../../services/audit.js';
+import { LOCAL_ID, S3_ID, type Connection } from '../../storage/index.js';
+import { StorageError } from '../../storage/driver.js';
+import { page, q } from '../util.js';
 
 const POLICY_FIELDS = ['name', 'connection', 'max_file_size', 'chunk_size', 'is_default', 'allowed_types'];
 const DEFAULT_CHUNK = 5 * 1024 * 1024;

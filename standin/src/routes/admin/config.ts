@@ -1,13 +1,14 @@
+// Admin → Settings: the runtime config rows, schema, template variables and actions (upstream src/api/routes/admin/config.rs).
 import { Router } from 'express';
-import type { Ctx } from '../context.js';
-import { E, ok } from '../http/errors.js';
-import { readJson, reqObj, str } from '../http/body.js';
-import { authOf, requireAuth } from '../auth/session.js';
-import { audit } from '../services/audit.js';
-import { configView, getArr, getDef, REDACTED, row, schemaView, setValue, validateValue } from '../services/settings.js';
-import { buildDiscoveryPreviewConfig } from '../services/wopi-discovery.js';
-import { page, q } from './util.js';
-import { qint } from '../http/body.js';
+import type { Ctx } from '../../context.js';
+import { E, ok } from '../../http/errors.js';
+import { readJson, reqObj, str } from '../../http/body.js';
+import { authOf, requireAuth } from '../../auth/session.js';
+import { audit } from '../../services/audit.js';
+import { configView, getArr, getDef, REDACTED, row, schemaView, setValue, validateValue } from '../../services/settings.js';
+import { buildDiscoveryPreviewConfig } from '../../services/wopi-discovery.js';
+import { page, q } from '../util.js';
+import { qint } from '../../http/body.js';
 
 export function adminConfigRoutes(ctx: Ctx): Router {
   const r = Router();

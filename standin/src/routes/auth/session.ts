@@ -1,18 +1,18 @@
-import { Router, type Request, type Response } from 'express';
-import type { Ctx } from '../context.js';
-import { ApiError, E, ok } from '../http/errors.js';
-import { readJson, reqObj, str } from '../http/body.js';
-import { isUnsafe, ownOrigin, parseCookies } from '../http/request.js';
-import { checkCsrf, checkRequestSource } from '../auth/csrf.js';
-import { clearAuthCookies, setAuthCookies } from '../auth/cookies.js';
-import { verifyJwt } from '../auth/jwt.js';
-import { hashPassword, verifyPassword } from '../auth/password.js';
-import { authOf, clientFingerprint, issueTokens, requireAuth, tryAuth } from '../auth/session.js';
-import { audit } from '../services/audit.js';
-import { getArr, getBool, normalizeOrigin, setValue } from '../services/settings.js';
-import { setupState } from '../services/system.js';
-import { assertUnique, findByIdentifier, newUser, revokeAllSessions, userInfo, validateEmail, validatePassword, validateUsername } from '../services/users.js';
-import { padded } from './util.js';
+// Sign-in sessions: login, refresh, logout, me, the storage event stream, sessions, password (upstream src/api/routes/auth/session.rs).
+import { Router } from 'express';
+import type { Ctx } from '../../context.js';
+import { E, ok } from '../../http/errors.js';
+import { readJson, reqObj, str } from '../../http/body.js';
+import { parseCookies } from '../../http/request.js';
+import { checkCsrf, checkRequestSource } from '../../auth/csrf.js';
+import { clearAuthCookies, setAuthCookies } from '../../auth/cookies.js';
+import { verifyJwt } from '../../auth/jwt.js';
+import { hashPassword, verifyPassword } from '../../auth/password.js';
+import { authOf, clientFingerprint, issueTokens, requireAuth, tryAuth } from '../../auth/session.js';
+import { audit } from '../../services/audit.js';
+import { getBool } from '../../services/settings.js';
+import { findByIdentifier, revokeAllSessions, userInfo, validatePassword } from '../../services/users.js';
+import { padded } from './padding.js';
 
 const STALE_WINDOW_MS = 15_000;
 
@@ -20,46 +20,10 @@ function authEvent(ctx: Ctx, action: string, status: string, reason = 'none'): v
   ctx.metrics.inc('auth_events_total', 'Authentication events', { action, status, reason });
 }
 
-export function authRoutes(ctx: Ctx): Router {
+export function authSessionRoutes(ctx: Ctx): Router {
   const r = Router();
   const store = ctx.store;
   const auth = requireAuth(ctx);
-
-  r.post('/auth/check', async (_req, res) => {
-    const state = setupState(ctx);
-    if (state !== 'needs_admin' && !store.s.users.some((u) => u.role === 'admin')) throw E.internal('no admin user');
-    ok(res, {
-      setup_state: state,
-      has_users: store.s.users.length > 0,
-      allow_user_registration: getBool(store, 'auth_allow_user_registration'),
-      passkey_login_enabled: getBool(store, 'auth_passkey_login_enabled'),
-      password_login_enabled: getBool(store, 'auth_password_login_enabled'),
-    });
-  });
-
-  // The stand-in has no external sign-in providers (standin/KNOWN-GAPS.md): the enabled list is empty.
-  r.get('/auth/external-auth/providers', (_req, res) => ok(res, []));
-
-  r.post(
-    '/auth/setup',
-    padded(ctx, async (req, res) => {
-      const body = reqObj(await readJson(req));
-      if (setupState(ctx) !== 'needs_admin') throw E.bad('system is already initialized', 'validation.system_already_initialized');
-      const username = validateUsername(body.username);
-      const email = validateEmail(body.email);
-      const password = validatePassword(body.password);
-      assertUnique(ctx, username, email);
-      const user = newUser(ctx, { username, email, passwordHash: await hashPassword(password), role: 'admin' });
-      // public_site_url bootstrap from the setup request's origin (upstream src/api/routes/auth/public.rs).
-      const hdr = typeof req.headers.origin === 'string' ? normalizeOrigin(req.headers.origin) : null;
-      const origin = hdr ?? normalizeOrigin(ownOrigin(req)) ?? ownOrigin(req);
-      if (getArr(store, 'public_site_url').length === 0) setValue(store, 'public_site_url', [origin], user.id);
-      if (origin.startsWith('https://') && !getBool(store, 'auth_cookie_secure')) setValue(store, 'auth_cookie_secure', 'true', user.id);
-      audit(ctx, { req, userId: user.id, action: 'system_setup', entityType: 'user', entityId: user.id, entityName: user.username });
-      store.commit();
-      ok(res, userInfo(ctx, user), 201);
-    }),
-  );
 
   r.post(
     '/auth/login',
@@ -245,13 +209,3 @@ export function authRoutes(ctx: Ctx): Router {
 
   return r;
 }
-
-/** Exported for routes that need the same source+CSRF logic outside JwtAuth. */
-export function cookieMutationGuard(ctx: Ctx, req: Request, _res: Response): void {
-  if (isUnsafe(req.method) && parseCookies(req).aster_access) {
-    checkRequestSource(ctx, req);
-    checkCsrf(req);
-  }
-}
-
-export { ApiError };

@@ -1,12 +1,14 @@
+// Before sign-in: check, setup, registration and its activation, contact verification, password reset (upstream src/api/routes/auth/public.rs).
 import { Router } from 'express';
-import type { Ctx } from '../context.js';
-import { ApiError, E, ok } from '../http/errors.js';
-import { readJson, reqObj, str } from '../http/body.js';
-import { hashPassword } from '../auth/password.js';
-import { authOf, requireAuth, tryAuth } from '../auth/session.js';
-import { audit } from '../services/audit.js';
-import { getArr, getBool, getNum } from '../services/settings.js';
-import { setupState } from '../services/system.js';
+import type { Ctx } from '../../context.js';
+import { ApiError, E, ok } from '../../http/errors.js';
+import { readJson, reqObj, str } from '../../http/body.js';
+import { ownOrigin } from '../../http/request.js';
+import { hashPassword } from '../../auth/password.js';
+import { tryAuth } from '../../auth/session.js';
+import { audit } from '../../services/audit.js';
+import { getArr, getBool, getNum, normalizeOrigin, setValue } from '../../services/settings.js';
+import { setupState } from '../../services/system.js';
 import {
   assertUnique,
   checkEmailLists,
@@ -20,14 +22,47 @@ import {
   validateEmail,
   validatePassword,
   validateUsername,
-} from '../services/users.js';
-import { padded } from './util.js';
+} from '../../services/users.js';
+import { padded } from './padding.js';
 
-const CONFIRM_PATH = '/api/v1/auth/contact-verification/confirm?token=';
+export const CONFIRM_PATH = '/api/v1/auth/contact-verification/confirm?token=';
 
-export function accountRoutes(ctx: Ctx): Router {
+export function authPublicRoutes(ctx: Ctx): Router {
   const r = Router();
   const store = ctx.store;
+
+  r.post('/auth/check', async (_req, res) => {
+    const state = setupState(ctx);
+    if (state !== 'needs_admin' && !store.s.users.some((u) => u.role === 'admin')) throw E.internal('no admin user');
+    ok(res, {
+      setup_state: state,
+      has_users: store.s.users.length > 0,
+      allow_user_registration: getBool(store, 'auth_allow_user_registration'),
+      passkey_login_enabled: getBool(store, 'auth_passkey_login_enabled'),
+      password_login_enabled: getBool(store, 'auth_password_login_enabled'),
+    });
+  });
+
+  r.post(
+    '/auth/setup',
+    padded(ctx, async (req, res) => {
+      const body = reqObj(await readJson(req));
+      if (setupState(ctx) !== 'needs_admin') throw E.bad('system is already initialized', 'validation.system_already_initialized');
+      const username = validateUsername(body.username);
+      const email = validateEmail(body.email);
+      const password = validatePassword(body.password);
+      assertUnique(ctx, username, email);
+      const user = newUser(ctx, { username, email, passwordHash: await hashPassword(password), role: 'admin' });
+      // public_site_url bootstrap from the setup request's origin (upstream src/api/routes/auth/public.rs).
+      const hdr = typeof req.headers.origin === 'string' ? normalizeOrigin(req.headers.origin) : null;
+      const origin = hdr ?? normalizeOrigin(ownOrigin(req)) ?? ownOrigin(req);
+      if (getArr(store, 'public_site_url').length === 0) setValue(store, 'public_site_url', [origin], user.id);
+      if (origin.startsWith('https://') && !getBool(store, 'auth_cookie_secure')) setValue(store, 'auth_cookie_secure', 'true', user.id);
+      audit(ctx, { req, userId: user.id, action: 'system_setup', entityType: 'user', entityId: user.id, entityName: user.username });
+      store.commit();
+      ok(res, userInfo(ctx, user), 201);
+    }),
+  );
 
   r.post(
     '/auth/register',
@@ -157,43 +192,6 @@ export function accountRoutes(ctx: Ctx): Router {
     audit(ctx, { req, userId: user.id, action: 'user_confirm_password_reset', entityType: 'user', entityId: user.id, entityName: user.username });
     store.commit();
     ok(res, { message: 'Password reset successful' });
-  });
-
-  const auth = requireAuth(ctx);
-
-  r.post('/auth/email/change', auth, async (req, res) => {
-    const { user } = authOf(req);
-    const body = reqObj(await readJson(req));
-    const email = validateEmail(body.new_email);
-    if (email.toLowerCase() === user.email.toLowerCase()) throw E.bad('new email equals the current email');
-    checkEmailLists(ctx, email);
-    const cooldown = getNum(store, 'auth_contact_verification_resend_cooldown_secs') * 1000;
-    if (user.pendingEmail?.toLowerCase() === email.toLowerCase() && Date.now() - lastTokenAt(ctx, user.id, 'contact_change') < cooldown) {
-      throw new ApiError(429, 'rate_limited', 'Too Many Requests').withHeaders({
-        'Retry-After': String(Math.ceil((cooldown - (Date.now() - lastTokenAt(ctx, user.id, 'contact_change'))) / 1000)),
-      });
-    }
-    if (store.s.users.some((u) => u.id !== user.id && (u.email.toLowerCase() === email.toLowerCase() || u.pendingEmail?.toLowerCase() === email.toLowerCase())))
-      throw E.bad('email already exists', 'auth.email_exists');
-    user.pendingEmail = email;
-    user.updatedAt = new Date().toISOString();
-    const token = issueContactToken(ctx, user, 'contact_change', email, getNum(store, 'auth_contact_change_ttl_secs'));
-    ctx.mail.enqueue('contact_change_confirmation', email, user.id, { username: user.username, link_path: CONFIRM_PATH + token });
-    audit(ctx, { req, userId: user.id, action: 'user_request_email_change', entityType: 'user', entityId: user.id, entityName: user.username });
-    store.commit();
-    ok(res, userInfo(ctx, user));
-  });
-
-  r.post('/auth/email/change/resend', auth, async (req, res) => {
-    const { user } = authOf(req);
-    const cooldown = getNum(store, 'auth_contact_verification_resend_cooldown_secs') * 1000;
-    if (user.pendingEmail && Date.now() - lastTokenAt(ctx, user.id, 'contact_change') >= cooldown) {
-      const token = issueContactToken(ctx, user, 'contact_change', user.pendingEmail, getNum(store, 'auth_contact_change_ttl_secs'));
-      ctx.mail.enqueue('contact_change_confirmation', user.pendingEmail, user.id, { username: user.username, link_path: CONFIRM_PATH + token });
-      audit(ctx, { req, userId: user.id, action: 'user_resend_email_change', entityType: 'user', entityId: user.id, entityName: user.username });
-      store.commit();
-    }
-    ok(res, { message: 'If an email change is pending, a confirmation email will be sent' });
   });
 
   return r;

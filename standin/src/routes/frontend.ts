@@ -1,3 +1,4 @@
+// The web panel (SPA) and its assets (upstream src/api/routes/frontend.rs).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

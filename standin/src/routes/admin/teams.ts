@@ -1,18 +1,18 @@
+// Admin → Teams (upstream src/api/routes/admin/teams.rs).
 /**
- * Admin → Teams, as far as the launch checks read it (upstream src/api/routes/admin/teams.rs):
- * list (archived filter, offset paging), create, read, patch quota / policy group, archive.
+ * As far as the launch checks read it: list (archived filter, offset paging), create, read, patch quota / policy group, archive.
  * Members, team workspaces and team audit logs are not modelled (KNOWN-GAPS.md).
  */
 import { Router } from 'express';
-import type { Ctx } from '../context.js';
-import type { TeamRec } from '../db/types.js';
-import { E, ok } from '../http/errors.js';
-import { denyUnknown, int, parseId, qint, readJson, reqObj } from '../http/body.js';
-import { authOf, requireAuth } from '../auth/session.js';
-import { audit } from '../services/audit.js';
-import { getNum } from '../services/settings.js';
-import { userSummary } from '../services/users.js';
-import { page, q } from './util.js';
+import type { Ctx } from '../../context.js';
+import type { TeamRec } from '../../db/types.js';
+import { E, ok } from '../../http/errors.js';
+import { denyUnknown, int, parseId, qint, readJson, reqObj } from '../../http/body.js';
+import { authOf, requireAuth } from '../../auth/session.js';
+import { audit } from '../../services/audit.js';
+import { getNum } from '../../services/settings.js';
+import { userSummary } from '../../services/users.js';
+import { page, q } from '../util.js';
 
 const now = () => new Date().toISOString();
 
