@@ -43,6 +43,7 @@ import { wopiRoutes } from './routes/wopi.js';
 import { mountSpa } from './routes/frontend.js';
 import { registerTaskHandlers } from './services/task-handlers.js';
 import { createVfs } from './vfs-impl.js';
+import { mountWebdav } from './webdav/index.js';
 
 export interface StandinOptions {
   cwd?: string;
@@ -108,14 +109,7 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
 
   const vfs = createVfs(ctx);
   const prefix = cfg.webdavPrefix;
-  const webdav = (await import('./webdav/index.js').catch(() => null)) as null | { mountWebdav?: (app: Express, vfs: unknown, prefix: string) => unknown };
-  if (webdav?.mountWebdav) {
-    await webdav.mountWebdav(app, vfs, prefix);
-  } else {
-    app.use(prefix, (_req, res) => {
-      res.status(501).type('text/plain').send('WebDAV adapter not installed');
-    });
-  }
+  await mountWebdav(app, vfs, prefix);
 
   // One router per upstream route module (src/routes/, see README). Express tries them in this
   // order; where two could match the same request the earlier one must win (files/upload before
