@@ -66,6 +66,29 @@ async function bootstrapPolicyOnly(): Promise<Session> {
   return a;
 }
 
+// upstream src/api/routes/public.rs, src/services/ops/config/public.rs (PublicFrontendConfig)
+test("[public] frontend-config has upstream's shape: version, branding, downloads, media", async () => {
+  const r = await fetch(`${s.baseURL}/api/v1/public/frontend-config`);
+  expect(r.status).toBe(200);
+  const { data } = await r.json();
+  expect(Object.keys(data).sort()).toEqual(['branding', 'downloads', 'media', 'version']);
+  expect(data.version).toBe(2);
+  expect(Object.keys(data.branding).sort()).toEqual([
+    'allow_user_registration',
+    'description',
+    'favicon_url',
+    'passkey_login_enabled',
+    'site_urls',
+    'title',
+    'wordmark_dark_url',
+    'wordmark_light_url',
+  ]);
+  expect(data.branding.title).toBe('AsterDrive');
+  expect(Array.isArray(data.branding.site_urls)).toBe(true);
+  expect(data.downloads).toEqual({ archive_download_user_enabled: true, archive_download_share_enabled: true });
+  expect(data.media).toEqual({ image_preview_preference: 'original_first' });
+});
+
 // upstream src/runtime/components.rs (request id, default headers), src/api/routes/frontend.rs (CSP)
 test('[runtime] X-Request-ID uuid, default security headers, no HSTS, no CSP on JSON', async () => {
   const r = await fetch(`${s.baseURL}/api/v1/auth/check`, { method: 'POST' });

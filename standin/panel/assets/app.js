@@ -52,38 +52,22 @@ setAuthLostHandler(() => {
 });
 
 // ---------------------------------------------------------------- session
-export function publicSiteOrigin() {
-  const cfg = state.frontendConfig || {};
-  let v = cfg.public_site_url ?? cfg.public_site_urls ?? cfg.site_urls ?? cfg.site_url;
-  if (typeof v === 'string') {
-    try {
-      const parsed = JSON.parse(v);
-      v = parsed;
-    } catch {
-      v = v.split(/[\s,]+/).filter(Boolean);
-    }
-  }
-  if (Array.isArray(v) && v.length && typeof v[0] === 'string' && v[0]) return v[0].replace(/\/+$/, '');
-  return location.origin;
+/** The configured public origins: `branding.site_urls` of GET /public/frontend-config (upstream PublicBranding). */
+export function publicSiteList() {
+  const v = state.frontendConfig?.branding?.site_urls;
+  return Array.isArray(v) ? v.filter((x) => typeof x === 'string' && x) : [];
 }
 
-export function publicSiteList() {
-  const cfg = state.frontendConfig || {};
-  let v = cfg.public_site_url ?? cfg.public_site_urls ?? cfg.site_urls;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      v = v.split(/[\s,]+/).filter(Boolean);
-    }
-  }
-  return Array.isArray(v) ? v.filter((x) => typeof x === 'string' && x) : [];
+/** The first public origin builds share and WebDAV URLs; without one, the browser's own origin. */
+export function publicSiteOrigin() {
+  const first = publicSiteList()[0];
+  return first ? first.replace(/\/+$/, '') : location.origin;
 }
 
 export async function loadFrontendConfig() {
   try {
     state.frontendConfig = (await api.get('/public/frontend-config')) || {};
-    const title = state.frontendConfig.branding_title || state.frontendConfig.site_title || state.frontendConfig.title;
+    const title = state.frontendConfig.branding?.title;
     if (typeof title === 'string' && title.trim()) state.brand = title.trim();
   } catch {
     state.frontendConfig = state.frontendConfig || {};

@@ -4,26 +4,34 @@ import type { Ctx } from '../context.js';
 import { ok } from '../http/errors.js';
 import { normalizeRegistry } from '../services/preview-apps.js';
 import { getArr, getBool, getStr, siteName } from '../services/settings.js';
-import { setupState, VERSION } from '../services/system.js';
 import { THUMB_EXTS } from '../util/mime.js';
 
 export function publicRoutes(ctx: Ctx): Router {
   const r = Router();
   const store = ctx.store;
 
+  // upstream PublicFrontendConfig (src/services/ops/config/public.rs): version 2, branding,
+  // downloads, media. Branding assets, the user archive download switch and the image preview
+  // preference are not settings of the stand-in: upstream's defaults (src/config/branding.rs,
+  // src/config/operations.rs).
   r.get('/public/frontend-config', (_req, res) => {
     ok(res, {
-      site_name: siteName(store),
-      branding_title: siteName(store),
-      version: VERSION,
-      public_site_url: getArr(store, 'public_site_url'),
-      webdav_prefix: ctx.cfg.webdavPrefix,
-      webdav_enabled: getBool(store, 'webdav_enabled'),
-      setup_state: setupState(ctx),
-      allow_user_registration: getBool(store, 'auth_allow_user_registration'),
-      password_login_enabled: getBool(store, 'auth_password_login_enabled'),
-      passkey_login_enabled: getBool(store, 'auth_passkey_login_enabled'),
-      register_activation_enabled: getBool(store, 'auth_register_activation_enabled'),
+      version: 2,
+      branding: {
+        title: siteName(store),
+        description: 'Self-hosted cloud storage',
+        favicon_url: '/favicon.svg',
+        wordmark_dark_url: '/static/asterdrive/asterdrive-dark.svg',
+        wordmark_light_url: '/static/asterdrive/asterdrive-light.svg',
+        site_urls: getArr(store, 'public_site_url'),
+        allow_user_registration: getBool(store, 'auth_allow_user_registration'),
+        passkey_login_enabled: getBool(store, 'auth_passkey_login_enabled'),
+      },
+      downloads: {
+        archive_download_user_enabled: true,
+        archive_download_share_enabled: getBool(store, 'archive_download_share_enabled'),
+      },
+      media: { image_preview_preference: 'original_first' },
     });
   });
 
