@@ -69,8 +69,8 @@ function routeLabel(req: Request, res: Response): string {
   return 'unmatched';
 }
 
-export async function createStandin(opts: StandinOptions = {}): Promise<Standin> {
-  const cfg = opts.config ?? loadStaticConfig(opts.cwd);
+/** The shared context: state, metrics, task runner, storage, mail and storage events, with the start-up records written. */
+function createContext(cfg: StaticConfig): Ctx {
   setTrustedProxies(cfg.trustedProxies);
   const store = new Store(cfg.statePath);
   const ctx = { cfg, store, startedAt: Date.now(), timers: [] } as unknown as Ctx;
@@ -85,13 +85,12 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
   audit(ctx, { userId: null, action: 'server_start', entityType: 'system_config', entityName: 'server' });
   store.commit();
   registerTaskHandlers(ctx);
+  return ctx;
+}
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  app.set('query parser', 'simple');
-
-  app.use((req: Request, res: Response, next: NextFunction) => {
+/** Default response headers and the HTTP request metrics, on every request. */
+function requestBasics(ctx: Ctx) {
+  return (req: Request, res: Response, next: NextFunction) => {
     const t0 = performance.now();
     res.setHeader('X-Request-ID', crypto.randomUUID());
     res.setHeader('X-Frame-Options', 'SAMEORIGIN');
@@ -103,17 +102,15 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
       ctx.metrics.observe('http_request_duration_seconds', 'HTTP request duration', labels, (performance.now() - t0) / 1000);
     });
     next();
-  });
-  app.use(rateLimiter(ctx));
-  app.use(healthRoutes(ctx));
+  };
+}
 
-  const vfs = createVfs(ctx);
-  const prefix = cfg.webdavPrefix;
-  await mountWebdav(app, vfs, prefix);
-
-  // One router per upstream route module (src/routes/, see README). Express tries them in this
-  // order; where two could match the same request the earlier one must win (files/upload before
-  // files/*, whose /files/:id would take /files/upload/...), so keep the order when adding one.
+/**
+ * /api/v1: one router per upstream route module (src/routes/, see README). Express tries them in
+ * this order; where two could match the same request the earlier one must win (files/upload before
+ * files/*, whose /files/:id would take /files/upload/...), so keep the order when adding one.
+ */
+function apiRouter(ctx: Ctx): express.Router {
   const api = express.Router();
   for (const routes of [
     authPublicRoutes,
@@ -145,22 +142,25 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
   ])
     api.use(routes(ctx));
   api.use((_req, res) => sendError(res, new ApiError(404, 'endpoint.not_found', 'endpoint not found')));
-  app.use('/api/v1', api);
+  return api;
+}
 
-  const reserved = (p: string) =>
+/** Paths the SPA fallback never answers: the API, health, WebDAV, assets and WOPI. */
+function reservedPath(webdavPrefix: string): (p: string) => boolean {
+  return (p) =>
     p === '/api' ||
     p.startsWith('/api/') ||
     p === '/health' ||
     p.startsWith('/health/') ||
-    p === prefix ||
-    p.startsWith(`${prefix}/`) ||
+    p === webdavPrefix ||
+    p.startsWith(`${webdavPrefix}/`) ||
     p.startsWith('/assets/') ||
     p.startsWith('/wopi');
-  mountSpa(app, reserved);
-  app.use(errorHandler);
+}
 
-  ctx.tasks.resume();
-  ctx.mail.start();
+/** Every minute: expired WOPI sessions and upload sessions a day past their expiry are dropped. */
+function startHousekeeping(ctx: Ctx): void {
+  const store = ctx.store;
   const housekeeping = setInterval(() => {
     const now = Date.now();
     const s = store.state;
@@ -171,6 +171,27 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
   }, 60_000);
   housekeeping.unref();
   ctx.timers.push(housekeeping);
+}
+
+export async function createStandin(opts: StandinOptions = {}): Promise<Standin> {
+  const cfg = opts.config ?? loadStaticConfig(opts.cwd);
+  const ctx = createContext(cfg);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use(requestBasics(ctx));
+  app.use(rateLimiter(ctx));
+  app.use(healthRoutes(ctx));
+  await mountWebdav(app, createVfs(ctx), cfg.webdavPrefix);
+  app.use('/api/v1', apiRouter(ctx));
+  mountSpa(app, reservedPath(cfg.webdavPrefix));
+  app.use(errorHandler);
+
+  ctx.tasks.resume();
+  ctx.mail.start();
+  startHousekeeping(ctx);
 
   return {
     app,
@@ -179,7 +200,7 @@ export async function createStandin(opts: StandinOptions = {}): Promise<Standin>
       ctx.mail.stop();
       ctx.events.close();
       for (const t of ctx.timers) clearInterval(t);
-      store.flush();
+      ctx.store.flush();
     },
   };
 }

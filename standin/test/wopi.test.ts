@@ -136,6 +136,46 @@ test('[wopi] PutFile on an unlocked non-empty file is 409 with X-WOPI-LockFailur
   expect((await evil.json()).code).toBe('wopi.request_origin_untrusted');
 });
 
+// upstream src/services/preview/wopi/operations.rs
+test('[wopi] RENAME_FILE, PUT_RELATIVE and PUT_USER_INFO; an unknown X-WOPI-Override is 501', async () => {
+  await upload(admin, 'taken.docx', 'x');
+  const f = await upload(admin, 'draft.docx', 'draft');
+  const o = (await (await admin.ctx.post(`/api/v1/files/${f.id}/wopi/open`, { data: { app_key: 'custom.fakeoffice' }, headers: H() })).json()).data;
+  const src = `${s.baseURL}/api/v1/wopi/files/${f.id}`;
+  const q = `?access_token=${encodeURIComponent(o.access_token)}`;
+  const post = (headers: Record<string, string>, body?: string) => fetch(`${src}${q}`, { method: 'POST', headers, body });
+
+  const invalid = await post({ 'X-WOPI-Override': 'RENAME_FILE', 'X-WOPI-RequestedName': '///' });
+  expect(invalid.status).toBe(400);
+  expect(invalid.headers.get('x-wopi-invalidfilenameerror')).toBe('invalid file name');
+  const renamed = await post({ 'X-WOPI-Override': 'RENAME_FILE', 'X-WOPI-RequestedName': 'taken' });
+  expect(renamed.status).toBe(200);
+  const stem = (await renamed.json()).Name as string;
+  expect(stem).toMatch(/^taken./);
+  expect((await (await admin.ctx.get(`/api/v1/files/${f.id}`)).json()).data.name).toBe(`${stem}.docx`);
+
+  const both = await post({ 'X-WOPI-Override': 'PUT_RELATIVE', 'X-WOPI-SuggestedTarget': '.txt', 'X-WOPI-RelativeTarget': 'a.txt' }, 'rel');
+  expect(both.status).toBe(400);
+  const exists = await post({ 'X-WOPI-Override': 'PUT_RELATIVE', 'X-WOPI-RelativeTarget': 'taken.docx' }, 'rel');
+  expect(exists.status).toBe(409);
+  expect(exists.headers.get('x-wopi-validrelativetarget')).toMatch(/^taken.+\.docx$/);
+  const rel = await post({ 'X-WOPI-Override': 'PUT_RELATIVE', 'X-WOPI-SuggestedTarget': '.txt', 'X-WOPI-Size': '3' }, 'rel');
+  expect(rel.status).toBe(200);
+  const created = await rel.json();
+  expect(created.Name).toBe(`${stem}.txt`);
+  expect(created.Url).toMatch(/\/api\/v1\/wopi\/files\/\d+\?access_token=wopi_/);
+
+  expect((await post({ 'X-WOPI-Override': 'PUT_USER_INFO' }, 'settings')).status).toBe(200);
+  expect((await post({ 'X-WOPI-Override': 'PUT_USER_INFO' }, 'ü')).status).toBe(400);
+  const audit = (await (await admin.ctx.get('/api/v1/admin/audit-logs?action=user_update_wopi_info')).json()).data.total;
+  expect(audit).toBe(1);
+  for (const override of ['BOGUS', 'constructor']) {
+    const r = await post({ 'X-WOPI-Override': override });
+    expect(r.status).toBe(501);
+    expect((await r.json()).code).toBe('not_implemented');
+  }
+});
+
 function sign(token: string, url: string, ticks: bigint): string {
   const t = Buffer.from(token);
   const u = Buffer.from(url.toUpperCase());

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { Ctx } from '../context.js';
-import type { FileRec, UserRec, WopiSessionRec } from '../db/types.js';
+import type { FileRec, LockRec, UserRec, WopiSessionRec } from '../db/types.js';
 import type { PreviewApp } from '../services/preview-apps.js';
 import { ApiError, E, ok } from '../http/errors.js';
 import { parseId, readJson, reqObj, str } from '../http/body.js';
@@ -36,6 +36,191 @@ interface WopiCtx {
 }
 
 const W = new WeakMap<Request, WopiCtx>();
+
+type WopiOperation = (ctx: Ctx, req: Request, res: Response, w: WopiCtx) => Promise<void>;
+
+function lockHeader(req: Request): string | undefined {
+  return typeof req.headers['x-wopi-lock'] === 'string' ? (req.headers['x-wopi-lock'] as string) : undefined;
+}
+
+function validLock(v: string | undefined): string {
+  if (v === undefined || v === '' || v.length > 1024 || !/^[\x20-\x7e]*$/.test(v)) throw E.bad('invalid X-WOPI-Lock header');
+  return v;
+}
+
+/** The lock value a WOPI client set on a lock record. */
+function lockOf(l: LockRec): string {
+  return String((l.ownerInfo as { lock?: string }).lock ?? '');
+}
+
+/** When a WOPI lock taken or refreshed now runs out (setting wopi_lock_ttl_secs). */
+function lockTimeout(ctx: Ctx): string {
+  return new Date(Date.now() + getNum(ctx.store, 'wopi_lock_ttl_secs') * 1000).toISOString();
+}
+
+/** LOCK: take the lock, refresh our own, or swap it for a new value (X-WOPI-OldLock). */
+async function wopiLock(ctx: Ctx, req: Request, res: Response, { user, file, app }: WopiCtx): Promise<void> {
+  const store = ctx.store;
+  const value = validLock(lockHeader(req));
+  const oldHdr = req.headers['x-wopi-oldlock'];
+  const { wopi, outside } = wopiLocks(ctx, file);
+  if (outside) throw wopiConflict('', 'file is locked outside WOPI');
+  const cur = wopi ? lockOf(wopi) : null;
+  if (typeof oldHdr === 'string' && oldHdr !== '') {
+    if (!wopi) throw wopiConflict('', 'file is not locked');
+    if (cur !== oldHdr) throw wopiConflict(cur ?? '', 'WOPI lock mismatch');
+    wopi.ownerInfo = { kind: 'wopi', app_key: app.key, lock: value };
+    wopi.timeoutAt = lockTimeout(ctx);
+  } else if (wopi) {
+    if (cur !== value) throw wopiConflict(cur ?? '', 'file is locked by another WOPI session');
+    wopi.timeoutAt = lockTimeout(ctx);
+  } else {
+    store.state.locks.push({
+      id: store.nextId('locks'),
+      token: `urn:uuid:${crypto.randomUUID()}`,
+      userId: user.id,
+      fileId: file.id,
+      folderId: null,
+      rootUserId: null,
+      depth: 'resource',
+      mode: 'exclusive',
+      origin: 'wopi',
+      ownerInfo: { kind: 'wopi', app_key: app.key, lock: value },
+      timeoutAt: lockTimeout(ctx),
+      createdAt: new Date().toISOString(),
+    });
+    audit(ctx, { req, userId: user.id, action: 'file_lock', entityType: 'file', entityId: file.id, entityName: file.name, details: { via: 'wopi' } });
+  }
+  store.commit();
+  res.status(200).end();
+}
+
+/** UNLOCK and REFRESH_LOCK: only with the lock's own value. */
+function wopiUnlockOrRefresh(unlock: boolean): WopiOperation {
+  return async (ctx, req, res, { user, file }) => {
+    const store = ctx.store;
+    const value = validLock(lockHeader(req));
+    const { wopi, outside } = wopiLocks(ctx, file);
+    if (outside) throw wopiConflict('', 'file is locked outside WOPI');
+    if (!wopi) throw wopiConflict('', 'file is not locked');
+    const cur = lockOf(wopi);
+    if (cur !== value) throw wopiConflict(cur, 'WOPI lock mismatch');
+    if (unlock) {
+      store.state.locks = store.state.locks.filter((l) => l !== wopi);
+      audit(ctx, { req, userId: user.id, action: 'file_unlock', entityType: 'file', entityId: file.id, entityName: file.name, details: { via: 'wopi' } });
+    } else wopi.timeoutAt = lockTimeout(ctx);
+    store.commit();
+    res.setHeader('X-WOPI-ItemVersion', file.etag);
+    res.status(200).end();
+  };
+}
+
+async function wopiGetLock(ctx: Ctx, _req: Request, res: Response, { file }: WopiCtx): Promise<void> {
+  const { wopi, outside } = wopiLocks(ctx, file);
+  if (outside) throw wopiConflict('', 'file is locked outside WOPI');
+  res.setHeader('X-WOPI-Lock', wopi ? lockOf(wopi) : '');
+  res.status(200).end();
+}
+
+async function wopiPutUserInfo(ctx: Ctx, req: Request, res: Response, { user }: WopiCtx): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('latin1');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: PutUserInfo accepts ASCII only (upstream src/services/preview/wopi/operations.rs)
+  if (text.length > 1024 || !/^[\x00-\x7f]*$/.test(text)) throw E.bad('invalid user info');
+  user.wopiUserInfo = text;
+  audit(ctx, { req, userId: user.id, action: 'user_update_wopi_info', entityType: 'user', entityId: user.id, entityName: user.username });
+  ctx.store.commit();
+  res.status(200).end();
+}
+
+async function wopiRenameFile(ctx: Ctx, req: Request, res: Response, { user, file }: WopiCtx): Promise<void> {
+  const lockHdr = lockHeader(req);
+  const { wopi } = wopiLocks(ctx, file);
+  if (wopi && lockHdr !== undefined && lockHdr !== lockOf(wopi)) throw wopiConflict(String((wopi.ownerInfo as { lock?: string }).lock), 'WOPI lock mismatch');
+  const requested = req.headers['x-wopi-requestedname'];
+  const stem =
+    typeof requested === 'string'
+      ? decodeUtf7(requested)
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are not allowed in names
+          .replace(/[/\\:*?"<>|\x00-\x1f]/g, '')
+          .trim()
+      : '';
+  if (!stem) {
+    res.setHeader('X-WOPI-InvalidFileNameError', 'invalid file name');
+    throw E.bad('invalid file name');
+  }
+  const ext = extensionOf(file.name);
+  const name = uniqueName(
+    ext ? `${stem}.${ext}` : stem,
+    (n) => fileNameTaken(ctx, user.id, file.folderId, n, file.id) || folderNameTaken(ctx, user.id, file.folderId, n),
+  );
+  file.name = name;
+  file.updatedAt = new Date().toISOString();
+  audit(ctx, { req, userId: user.id, action: 'file_rename', entityType: 'file', entityId: file.id, entityName: name, details: { via: 'wopi' } });
+  ctx.store.commit();
+  res.json({ Name: ext ? name.slice(0, -(ext.length + 1)) : name });
+}
+
+/** PUT_RELATIVE's target: a new name from X-WOPI-SuggestedTarget, or X-WOPI-RelativeTarget (maybe an existing file to overwrite). */
+function relativeTarget(ctx: Ctx, req: Request, { user, file }: WopiCtx): { name: string; target?: FileRec } {
+  const sugg = req.headers['x-wopi-suggestedtarget'];
+  const rel = req.headers['x-wopi-relativetarget'];
+  if ((typeof sugg === 'string') === (typeof rel === 'string')) throw E.bad('exactly one of X-WOPI-SuggestedTarget or X-WOPI-RelativeTarget is required');
+  const overwrite = String(req.headers['x-wopi-overwriterelativetarget'] ?? 'false').toLowerCase() === 'true';
+  const taken = (n: string) => fileNameTaken(ctx, user.id, file.folderId, n) || folderNameTaken(ctx, user.id, file.folderId, n);
+  if (typeof sugg === 'string') {
+    const s = decodeUtf7(sugg);
+    const dot = file.name.lastIndexOf('.');
+    const name = s.startsWith('.') ? `${dot > 0 ? file.name.slice(0, dot) : file.name}${s}` : s;
+    return { name: uniqueName(validateName(name, 'file'), taken) };
+  }
+  const name = validateName(decodeUtf7(rel as string), 'file');
+  if (name === file.name) throw E.bad('relative target equals the source');
+  const target = ctx.store.s.files.find(
+    (f) => f.ownerUserId === user.id && f.folderId === file.folderId && !f.deletedAt && f.name.toLowerCase() === name.toLowerCase(),
+  );
+  if (target && !overwrite) {
+    const e = wopiConflict('', 'relative target exists');
+    e.headers['X-WOPI-ValidRelativeTarget'] = uniqueName(name, taken);
+    throw e;
+  }
+  if (target && wopiLocks(ctx, target).all.length > 0) throw wopiConflict('', 'relative target is locked');
+  return { name, target };
+}
+
+/** PUT_RELATIVE: the body becomes a new file next to this one (or overwrites the relative target); answers its WOPI URL. */
+async function wopiPutRelative(ctx: Ctx, req: Request, res: Response, w: WopiCtx): Promise<void> {
+  const store = ctx.store;
+  const { user, file, session } = w;
+  const { name, target } = relativeTarget(ctx, req, w);
+  const temp = await streamToTemp(ctx, req);
+  const size = req.headers['x-wopi-size'];
+  if (typeof size === 'string' && Number(size) !== temp.size) throw E.bad('X-WOPI-Size does not match the body');
+  let out: FileRec;
+  if (target) {
+    await overwriteFile(ctx, user, target, temp, 'overwrite');
+    out = target;
+    audit(ctx, { req, userId: user.id, action: 'file_edit', entityType: 'file', entityId: out.id, entityName: out.name, details: { via: 'wopi' } });
+  } else {
+    out = await createFile(ctx, user, { folderId: file.folderId, name, temp, autoRename: false });
+    audit(ctx, { req, userId: user.id, action: 'file_upload', entityType: 'file', entityId: out.id, entityName: out.name, details: { via: 'wopi' } });
+  }
+  const { token } = newWopiSession(ctx, user.id, user.sessionVersion, out.id, session.appKey, getNum(store, 'wopi_access_token_ttl_secs'));
+  store.commit();
+  const origin = publicOriginFor(ctx, req) ?? getArr(store, 'public_site_url')[0] ?? '';
+  res.json({ Name: out.name, Url: `${origin}/api/v1/wopi/files/${out.id}?access_token=${encodeURIComponent(token)}` });
+}
+
+const WOPI_OVERRIDES = new Map<string, WopiOperation>([
+  ['LOCK', wopiLock],
+  ['UNLOCK', wopiUnlockOrRefresh(true)],
+  ['REFRESH_LOCK', wopiUnlockOrRefresh(false)],
+  ['GET_LOCK', wopiGetLock],
+  ['PUT_USER_INFO', wopiPutUserInfo],
+  ['RENAME_FILE', wopiRenameFile],
+  ['PUT_RELATIVE', wopiPutRelative],
+]);
 
 export function wopiRoutes(ctx: Ctx): Router {
   const r = Router();
@@ -186,164 +371,12 @@ export function wopiRoutes(ctx: Ctx): Router {
     res.status(200).end();
   });
 
+  // The X-WOPI-Override operations on a file (upstream src/services/preview/wopi/operations.rs).
   host.post('/wopi/files/:id', wopiAuth, async (req, res) => {
-    const { user, file, app, session } = w(req);
     const override = String(req.headers['x-wopi-override'] ?? '').toUpperCase();
-    const lockHdr = typeof req.headers['x-wopi-lock'] === 'string' ? (req.headers['x-wopi-lock'] as string) : undefined;
-    const validLock = (v: string | undefined): string => {
-      if (v === undefined || v === '' || v.length > 1024 || !/^[\x20-\x7e]*$/.test(v)) throw E.bad('invalid X-WOPI-Lock header');
-      return v;
-    };
-    const ttl = getNum(store, 'wopi_lock_ttl_secs') * 1000;
-    const timeout = () => new Date(Date.now() + ttl).toISOString();
-    switch (override) {
-      case 'LOCK': {
-        const value = validLock(lockHdr);
-        const oldHdr = req.headers['x-wopi-oldlock'];
-        const { all, wopi, outside } = wopiLocks(ctx, file);
-        if (outside) throw wopiConflict('', 'file is locked outside WOPI');
-        const cur = wopi ? String((wopi.ownerInfo as { lock?: string }).lock ?? '') : null;
-        if (typeof oldHdr === 'string' && oldHdr !== '') {
-          if (!wopi) throw wopiConflict('', 'file is not locked');
-          if (cur !== oldHdr) throw wopiConflict(cur ?? '', 'WOPI lock mismatch');
-          wopi.ownerInfo = { kind: 'wopi', app_key: app.key, lock: value };
-          wopi.timeoutAt = timeout();
-        } else if (wopi) {
-          if (cur !== value) throw wopiConflict(cur ?? '', 'file is locked by another WOPI session');
-          wopi.timeoutAt = timeout();
-        } else {
-          void all;
-          store.state.locks.push({
-            id: store.nextId('locks'),
-            token: `urn:uuid:${crypto.randomUUID()}`,
-            userId: user.id,
-            fileId: file.id,
-            folderId: null,
-            rootUserId: null,
-            depth: 'resource',
-            mode: 'exclusive',
-            origin: 'wopi',
-            ownerInfo: { kind: 'wopi', app_key: app.key, lock: value },
-            timeoutAt: timeout(),
-            createdAt: new Date().toISOString(),
-          });
-          audit(ctx, { req, userId: user.id, action: 'file_lock', entityType: 'file', entityId: file.id, entityName: file.name, details: { via: 'wopi' } });
-        }
-        store.commit();
-        res.status(200).end();
-        return;
-      }
-      case 'UNLOCK':
-      case 'REFRESH_LOCK': {
-        const value = validLock(lockHdr);
-        const { wopi, outside } = wopiLocks(ctx, file);
-        if (outside) throw wopiConflict('', 'file is locked outside WOPI');
-        if (!wopi) throw wopiConflict('', 'file is not locked');
-        const cur = String((wopi.ownerInfo as { lock?: string }).lock ?? '');
-        if (cur !== value) throw wopiConflict(cur, 'WOPI lock mismatch');
-        if (override === 'UNLOCK') {
-          store.state.locks = store.state.locks.filter((l) => l !== wopi);
-          audit(ctx, { req, userId: user.id, action: 'file_unlock', entityType: 'file', entityId: file.id, entityName: file.name, details: { via: 'wopi' } });
-        } else wopi.timeoutAt = timeout();
-        store.commit();
-        res.setHeader('X-WOPI-ItemVersion', file.etag);
-        res.status(200).end();
-        return;
-      }
-      case 'GET_LOCK': {
-        const { wopi, outside } = wopiLocks(ctx, file);
-        if (outside) throw wopiConflict('', 'file is locked outside WOPI');
-        res.setHeader('X-WOPI-Lock', wopi ? String((wopi.ownerInfo as { lock?: string }).lock ?? '') : '');
-        res.status(200).end();
-        return;
-      }
-      case 'PUT_USER_INFO': {
-        const chunks: Buffer[] = [];
-        for await (const c of req) chunks.push(c as Buffer);
-        const text = Buffer.concat(chunks).toString('latin1');
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: PutUserInfo accepts ASCII only (upstream src/services/preview/wopi/operations.rs)
-        if (text.length > 1024 || !/^[\x00-\x7f]*$/.test(text)) throw E.bad('invalid user info');
-        user.wopiUserInfo = text;
-        audit(ctx, { req, userId: user.id, action: 'user_update_wopi_info', entityType: 'user', entityId: user.id, entityName: user.username });
-        store.commit();
-        res.status(200).end();
-        return;
-      }
-      case 'RENAME_FILE': {
-        const { wopi } = wopiLocks(ctx, file);
-        if (wopi && lockHdr !== undefined && lockHdr !== String((wopi.ownerInfo as { lock?: string }).lock ?? ''))
-          throw wopiConflict(String((wopi.ownerInfo as { lock?: string }).lock), 'WOPI lock mismatch');
-        const requested = req.headers['x-wopi-requestedname'];
-        const stem =
-          typeof requested === 'string'
-            ? decodeUtf7(requested)
-                // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are not allowed in names
-                .replace(/[/\\:*?"<>|\x00-\x1f]/g, '')
-                .trim()
-            : '';
-        if (!stem) {
-          res.setHeader('X-WOPI-InvalidFileNameError', 'invalid file name');
-          throw E.bad('invalid file name');
-        }
-        const ext = extensionOf(file.name);
-        const name = uniqueName(
-          ext ? `${stem}.${ext}` : stem,
-          (n) => fileNameTaken(ctx, user.id, file.folderId, n, file.id) || folderNameTaken(ctx, user.id, file.folderId, n),
-        );
-        file.name = name;
-        file.updatedAt = new Date().toISOString();
-        audit(ctx, { req, userId: user.id, action: 'file_rename', entityType: 'file', entityId: file.id, entityName: name, details: { via: 'wopi' } });
-        store.commit();
-        res.json({ Name: ext ? name.slice(0, -(ext.length + 1)) : name });
-        return;
-      }
-      case 'PUT_RELATIVE': {
-        const sugg = req.headers['x-wopi-suggestedtarget'];
-        const rel = req.headers['x-wopi-relativetarget'];
-        if ((typeof sugg === 'string') === (typeof rel === 'string')) throw E.bad('exactly one of X-WOPI-SuggestedTarget or X-WOPI-RelativeTarget is required');
-        const overwrite = String(req.headers['x-wopi-overwriterelativetarget'] ?? 'false').toLowerCase() === 'true';
-        const taken = (n: string) => fileNameTaken(ctx, user.id, file.folderId, n) || folderNameTaken(ctx, user.id, file.folderId, n);
-        let name: string;
-        let target: FileRec | undefined;
-        if (typeof sugg === 'string') {
-          const s = decodeUtf7(sugg);
-          const dot = file.name.lastIndexOf('.');
-          name = s.startsWith('.') ? `${dot > 0 ? file.name.slice(0, dot) : file.name}${s}` : s;
-          name = uniqueName(validateName(name, 'file'), taken);
-        } else {
-          name = validateName(decodeUtf7(rel as string), 'file');
-          if (name === file.name) throw E.bad('relative target equals the source');
-          target = store.s.files.find(
-            (f) => f.ownerUserId === user.id && f.folderId === file.folderId && !f.deletedAt && f.name.toLowerCase() === name.toLowerCase(),
-          );
-          if (target && !overwrite) {
-            const e = wopiConflict('', 'relative target exists');
-            e.headers['X-WOPI-ValidRelativeTarget'] = uniqueName(name, taken);
-            throw e;
-          }
-          if (target && wopiLocks(ctx, target).all.length > 0) throw wopiConflict('', 'relative target is locked');
-        }
-        const temp = await streamToTemp(ctx, req);
-        const size = req.headers['x-wopi-size'];
-        if (typeof size === 'string' && Number(size) !== temp.size) throw E.bad('X-WOPI-Size does not match the body');
-        let out: FileRec;
-        if (target) {
-          await overwriteFile(ctx, user, target, temp, 'overwrite');
-          out = target;
-          audit(ctx, { req, userId: user.id, action: 'file_edit', entityType: 'file', entityId: out.id, entityName: out.name, details: { via: 'wopi' } });
-        } else {
-          out = await createFile(ctx, user, { folderId: file.folderId, name, temp, autoRename: false });
-          audit(ctx, { req, userId: user.id, action: 'file_upload', entityType: 'file', entityId: out.id, entityName: out.name, details: { via: 'wopi' } });
-        }
-        const { token } = newWopiSession(ctx, user.id, user.sessionVersion, out.id, session.appKey, getNum(store, 'wopi_access_token_ttl_secs'));
-        store.commit();
-        const origin = publicOriginFor(ctx, req) ?? getArr(store, 'public_site_url')[0] ?? '';
-        res.json({ Name: out.name, Url: `${origin}/api/v1/wopi/files/${out.id}?access_token=${encodeURIComponent(token)}` });
-        return;
-      }
-      default:
-        throw new ApiError(501, 'not_implemented', `unsupported X-WOPI-Override ${override}`);
-    }
+    const operation = WOPI_OVERRIDES.get(override);
+    if (!operation) throw new ApiError(501, 'not_implemented', `unsupported X-WOPI-Override ${override}`);
+    await operation(ctx, req, res, w(req));
   });
 
   r.use(host);
