@@ -12,6 +12,7 @@ import { browserProjectSelected, resolveChromium, SETUP_COMMAND } from './chromi
 import { loadConfig, type OPTIONAL_TOOLS, type SuiteConfig } from './config.js';
 import { findBinary, toolsBinDir } from './services/process.js';
 import type { RunState } from './target/run-state.js';
+import { compactItems, declaredNeeds, expandItems } from './needs-scan.js';
 import { notChecked } from './verdict.js';
 
 export type OptionalTool = (typeof OPTIONAL_TOOLS)[number];
@@ -31,8 +32,8 @@ export interface LocalTool {
 }
 
 const SERVICES = {
-  mailpit: { name: 'Mailpit', capability: 'Mailpit', binary: 'mailpit', envVar: 'MAILPIT_BIN', given: 'MAILPIT_URL', items: '5.1-5.6, 11.3' },
-  s3: { name: 'S3 server', capability: 'S3 bucket', binary: 'versitygw', envVar: 'S3_SERVER_BIN', given: 'S3_ENDPOINT', items: '4.6, 7.2' },
+  mailpit: { name: 'Mailpit', capability: 'Mailpit', binary: 'mailpit', envVar: 'MAILPIT_BIN', given: 'MAILPIT_URL' },
+  s3: { name: 'S3 server', capability: 'S3 bucket', binary: 'versitygw', envVar: 'S3_SERVER_BIN', given: 'S3_ENDPOINT' },
 } as const;
 
 const BROWSER_ITEMS = '2.7, 6.8, 10.4-10.8';
@@ -74,7 +75,8 @@ export function localTools(cfg: SuiteConfig, argv: string[] = process.argv.slice
 
   for (const tool of ['mailpit', 's3'] as const) {
     const s = SERVICES[tool];
-    const base = { tool, name: s.name, items: s.items };
+    const needing = Object.entries(SERVICE_NEEDS).flatMap(([need, t]) => (t === tool ? (declaredNeeds().get(need) ?? []) : []));
+    const base = { tool, name: s.name, items: compactItems(needing) };
     if (cfg.mode === 'existing') {
       tools.push({ ...base, state: 'not-needed', detail: `the deployment's own (${s.given})` });
       continue;
@@ -146,11 +148,27 @@ export interface Capability {
 }
 
 type Env = SuiteConfig['env'];
-type Known = Pick<RunState, 'mailpit' | 's3' | 'wopi'> | undefined;
+type Known = Pick<RunState, 'mode' | 'mailpit' | 's3' | 'wopi'> | undefined;
+
+/**
+ * What a check can declare it needs (`checks([...], '@own-data', { needs: ['mailpit'] })`): the
+ * automatic fixture reports the check NOT_CHECKED, naming the variable, when the run lacks it.
+ */
+export const NEEDS = ['metrics', 'restart', 'doctor', 'data-dir', 'backup', 'mailpit', 'smtp-server', 's3-server'] as const;
+export type Need = (typeof NEEDS)[number];
+
+/**
+ * Needs met by a service the target itself uses: on a deployment its own, on a managed target the
+ * local tool the suite starts for it (NOT_CHECKED when the run went without that tool).
+ */
+const SERVICE_NEEDS: Partial<Record<Need, LocalService>> = { 'smtp-server': 'mailpit', 's3-server': 's3', mailpit: 'mailpit' };
+type LocalService = 'mailpit' | 's3';
 
 /**
  * The optional access an operator may give the suite: the one place that says which variable
- * enables which items. The start screen shows it and the README's table is generated from it
+ * enables which checks. A row's items are the items of the checks that declare its `need`
+ * (helpers/needs-scan.ts reads them from the specs), plus `alsoItems` that use the access only
+ * when it is there. The start screen shows it and the README's table is generated from it
  * (`npx tsx scripts/capability-table.ts`; unit/capabilities.test.ts keeps both current).
  */
 export const ACCESS: readonly {
@@ -158,23 +176,31 @@ export const ACCESS: readonly {
   variable: string;
   /** What to give, as the README says it. */
   give: string;
-  items: string;
+  /** The checks that declare this need are NOT_CHECKED without it. */
+  need?: Need;
+  /** Items that use the access when it is given but do not declare the need (the check decides at run time). */
+  alsoItems?: string;
+  /** The row enables the same checks as the row of this need (a recreation instead of a restart). */
+  sameItemsAs?: Need;
   /** What the items check with it, when the item list alone does not say. */
   note?: string;
+  /** Why a check that needs it cannot run without it. */
+  missing?: string;
   enabled: (e: Env, managed: boolean, known: Known) => boolean;
 }[] = [
   {
     name: 'internal metrics',
     variable: 'ASTER_METRICS_URL',
     give: '`ASTER_METRICS_URL` (scraper-side URL)',
-    items: '9.1, 9.5, 10.3, 11.1, 11.2',
+    need: 'metrics',
+    missing: 'the internal metrics URL (what Prometheus scrapes) is not known',
     enabled: (e, managed) => Boolean(e.ASTER_METRICS_URL) || managed,
   },
   {
     name: 'recreate command',
     variable: 'ASTER_RECREATE_CMD',
     give: '`ASTER_RECREATE_CMD` (recreates the container from its volumes)',
-    items: '1.1-1.5, 3.1',
+    sameItemsAs: 'restart',
     note: 'persistence across a recreation, as the checklist says',
     enabled: (e, managed) => Boolean(e.ASTER_RECREATE_CMD) || managed,
   },
@@ -182,61 +208,93 @@ export const ACCESS: readonly {
     name: 'restart command',
     variable: 'ASTER_RESTART_CMD',
     give: '`ASTER_RESTART_CMD`',
-    items: '1.1-1.5, 3.1',
+    need: 'restart',
+    alsoItems: '1.1, 1.3, 1.4, 3.1',
     note: "passes carry a note: a restart keeps the container's writable layer, so it proves less",
+    missing: 'a restart cannot be made from outside; run the suite where it may restart the server (ASTER_RECREATE_CMD or ASTER_RESTART_CMD)',
     enabled: (e, managed) => Boolean(e.ASTER_RESTART_CMD || e.ASTER_RECREATE_CMD) || managed,
   },
   {
     name: 'doctor command',
     variable: 'ASTER_DOCTOR_CMD',
     give: '`ASTER_DOCTOR_CMD`',
-    items: '7.3, 10.13',
+    need: 'doctor',
+    missing: 'no command runs `aster_drive doctor` for this deployment',
     enabled: (e, managed) => Boolean(e.ASTER_DOCTOR_CMD) || managed,
   },
   {
     name: 'data directory',
     variable: 'ASTER_DATA_DIR',
     give: '`ASTER_DATA_DIR` (+ `ASTER_RUNTIME_USER` when the server runs on another host or in a container the suite cannot see)',
-    items: '1.1, 1.7, 3.1, 8.2, 11.7',
+    need: 'data-dir',
+    alsoItems: '1.1, 3.1, 8.2',
     note: '8.2 also needs the server environment: `ASTER_ENV_CMD`, or the aster_drive process on this host',
+    missing: 'the data directory cannot be seen from outside',
     enabled: (e, managed) => Boolean(e.ASTER_DATA_DIR) || managed,
   },
   {
     name: 'server environment',
     variable: 'ASTER_ENV_CMD',
     give: "`ASTER_ENV_CMD` (prints the server's environment, e.g. `docker exec aster env`)",
-    items: '8.2',
+    alsoItems: '8.2',
     enabled: (e, managed) => Boolean(e.ASTER_ENV_CMD || e.ASTER_DATA_DIR) || managed,
   },
   {
     name: 'backup/restore',
     variable: 'ASTER_BACKUP_CMD + ASTER_RESTORE_CMD',
     give: '`ASTER_BACKUP_CMD` + `ASTER_RESTORE_CMD` (a staging copy: the rehearsal really restores)',
-    items: '7.3',
+    need: 'backup',
+    missing: 'a restore cannot be rehearsed without the commands that back up and restore this deployment',
     enabled: (e, managed) => Boolean(e.ASTER_BACKUP_CMD && e.ASTER_RESTORE_CMD) || managed,
   },
   {
     name: 'Mailpit',
     variable: 'MAILPIT_URL',
     give: '`MAILPIT_URL` (the Mailpit the site sends to)',
-    items: '5.2-5.6',
+    need: 'mailpit',
+    missing: 'no Mailpit receives this deployment’s mail, so its mail cannot be read',
     enabled: (e, _managed, known) => Boolean(known?.mailpit ?? e.MAILPIT_URL),
   },
   {
     name: 'S3 bucket',
     variable: 'S3_ENDPOINT + S3_*',
     give: '`S3_*`',
-    items: '4.6, 7.2',
+    alsoItems: '4.6, 7.2',
     enabled: (e, _managed, known) => Boolean(known?.s3 ?? e.S3_ENDPOINT),
   },
   {
     name: 'WOPI app',
     variable: 'ASTER_WOPI_APP',
     give: '`ASTER_WOPI_APP` (or an Office app configured in Site Settings → Preview Apps)',
-    items: '6.5-6.10, 10.10',
+    alsoItems: '6.5-6.10, 10.10',
     enabled: (e, _managed, known) => Boolean(known?.wopi ?? e.ASTER_WOPI_APP),
   },
 ];
+
+/** The items a row of ACCESS enables: those of the checks declaring its need, and its `alsoItems`. */
+export function accessItems(row: (typeof ACCESS)[number]): string {
+  const same = row.sameItemsAs ? ACCESS.find((a) => a.need === row.sameItemsAs) : undefined;
+  if (same) return accessItems(same);
+  const declared = row.need ? (declaredNeeds().get(row.need) ?? []) : [];
+  return compactItems([...declared, ...expandItems(row.alsoItems ?? '')]);
+}
+
+/**
+ * Reports the running check NOT_CHECKED, naming the variable, when the run lacks what it declared
+ * it needs; a managed run that went without Mailpit or the S3 server names the tool instead.
+ */
+export function requireNeeds(needs: readonly Need[], run: RunState, cfg: SuiteConfig = loadConfig()): void {
+  for (const need of needs) {
+    const service = SERVICE_NEEDS[need];
+    if (service) needsLocalService(run, service, cfg);
+    const row = ACCESS.find((a) => a.need === need);
+    if (!row) {
+      if (service) continue;
+      throw new Error(`requireNeeds: no ACCESS row for need "${need}"`);
+    }
+    if (!row.enabled(cfg.env, run.mode === 'managed', run)) notChecked(row.variable.replace(' + ', ' and '), row.missing ?? `${row.name} is not given`);
+  }
+}
 
 export function capabilities(cfg: SuiteConfig, state?: Pick<RunState, 'mode' | 'mailpit' | 's3' | 'wopi'>): Capability[] {
   const managed = cfg.mode === 'managed';
@@ -245,7 +303,7 @@ export function capabilities(cfg: SuiteConfig, state?: Pick<RunState, 'mode' | '
       name: a.name,
       enabled: a.enabled(cfg.env, managed, state),
       variable: a.variable,
-      items: a.name === 'Mailpit' && managed ? SERVICES.mailpit.items : a.items,
+      items: accessItems(a),
     })),
     { name: 'writes', enabled: !cfg.readonly, variable: 'ASTER_READONLY=0', items: 'every @own-data / @settings check' },
   ];
@@ -256,7 +314,7 @@ export const CAPABILITY_TABLE_END = '<!-- capabilities:end -->';
 
 /** The README's table of optional access, from ACCESS. */
 export function capabilityTable(): string {
-  const rows = ACCESS.map((a) => `| ${a.give} | ${a.items.replace(/-/g, '–')}${a.note ? `: ${a.note}` : ''} |`);
+  const rows = ACCESS.map((a) => `| ${a.give} | ${accessItems(a).replace(/-/g, '–')}${a.note ? `: ${a.note}` : ''} |`);
   return [
     CAPABILITY_TABLE_START,
     '| give the suite | items it enables |',

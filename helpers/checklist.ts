@@ -1,3 +1,4 @@
+import type { Need } from './capabilities.js';
 import { SECTIONS } from './checklist-data.js';
 
 export type ItemKind = 'auto' | 'auto+' | 'manual';
@@ -58,28 +59,44 @@ export const SAFETY_TAGS: readonly SafetyTag[] = ['@readonly', '@own-data', '@se
 /** Tag of the checks that run alone, after every other check (playwright.config.ts project `disruptive`). */
 export const DISRUPTIVE_TAG = '@disruptive';
 
+/** Annotation type of what a check needs (`needs` of checks()); the automatic fixture reads it. */
+export const NEEDS_ANNOTATION = 'needs';
+
+export interface CheckOptions {
+  /**
+   * The check disturbs the target for everybody (restarts it, exhausts the client's rate-limit
+   * buckets), so it runs alone after everything else (project `disruptive`). `restarts` is the
+   * older name of the same option.
+   */
+  disruptive?: boolean;
+  restarts?: boolean;
+  /**
+   * Access the check cannot run without (helpers/capabilities.ts NEEDS). Without it the check is
+   * NOT_CHECKED naming the variable, before its body runs; the README's access table lists it.
+   */
+  needs?: Need[];
+}
+
 /**
  * The details object of a checklist test: its section tag, one `@item-<id>` tag per item (so one
- * item can be re-run with `--grep "@item-10\.5\b"`), its safety tag, and the `checklist`
- * annotations the launch report is built from.
+ * item can be re-run with `--grep "@item-10\.5\b"`), its safety tag, and the annotations the
+ * launch report (`checklist`) and the automatic fixtures (`needs`) read.
  *
  *   test('large upload survives', checks(['10.5'], '@own-data'), async (...) => { ... })
+ *   test('reset links', checks(['5.4'], '@own-data', { needs: ['mailpit'] }), async (...) => { ... })
  */
-export function checks(
-  ids: string[],
-  safety: SafetyTag,
-  opts: { disruptive?: boolean; restarts?: boolean } = {},
-): { tag: string[]; annotation: { type: string; description: string }[] } {
+export function checks(ids: string[], safety: SafetyTag, opts: CheckOptions = {}): { tag: string[]; annotation: { type: string; description: string }[] } {
   const annotation = proves(...ids);
   const section = findItem(ids[0])?.section;
   if (!section) throw new Error(`checks(): unknown item ${ids[0]}`);
-  // @disruptive: the check disturbs the target for everybody (restarts it, exhausts the client's
-  // rate-limit buckets), so it runs alone after everything else (project `disruptive`).
-  // `restarts` is the older name of the same option.
   const disruptive = opts.disruptive || opts.restarts;
   return {
     tag: [section.tag, safety, ...ids.map((id) => `@item-${id}`), ...(disruptive ? [DISRUPTIVE_TAG] : [])],
-    annotation: [...annotation, { type: 'section', description: section.tag }],
+    annotation: [
+      ...annotation,
+      { type: 'section', description: section.tag },
+      ...(opts.needs ?? []).map((need) => ({ type: NEEDS_ANNOTATION, description: need })),
+    ],
   };
 }
 

@@ -8,8 +8,9 @@ export class FileBrowser {
     this.shell = new AppShell(page);
   }
 
-  async openFolder(baseURL: string, folderId: number): Promise<void> {
-    await this.page.goto(`${baseURL}/folder/${folderId}`);
+  /** Opens a folder on the run's target, or on `origin` (another entry of the same site). */
+  async openFolder(folderId: number, origin = ''): Promise<void> {
+    await this.page.goto(`${origin}/folder/${folderId}`);
     await this.shell.expectSignedIn();
   }
 

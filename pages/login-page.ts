@@ -3,8 +3,8 @@ import { expect, type Page } from '@playwright/test';
 export class LoginPage {
   constructor(private readonly page: Page) {}
 
-  async goto(baseURL: string): Promise<void> {
-    await this.page.goto(`${baseURL}/login`);
+  async goto(): Promise<void> {
+    await this.page.goto('/login');
     await expect(this.page.getByRole('heading', { name: 'Sign in to your account' })).toBeVisible();
   }
 

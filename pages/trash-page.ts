@@ -3,8 +3,8 @@ import { expect, type Page } from '@playwright/test';
 export class TrashPage {
   constructor(private readonly page: Page) {}
 
-  async goto(baseURL: string): Promise<void> {
-    await this.page.goto(`${baseURL}/trash`);
+  async goto(): Promise<void> {
+    await this.page.goto('/trash');
     await expect(this.page.getByRole('heading', { level: 1, name: 'Trash' })).toBeVisible();
   }
 

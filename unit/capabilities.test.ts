@@ -1,24 +1,16 @@
 /**
- * One place says which optional access enables which items (helpers/capabilities.ts ACCESS): the
- * README's table is generated from it, and every check that reports NOT_CHECKED for want of a
+ * One place says which optional access enables which items: the checks declare what they need
+ * (`checks(..., { needs })`), helpers/capabilities.ts ACCESS says which variable gives it, and the
+ * README's table is generated from both. Every check that reports NOT_CHECKED for want of a
  * variable names one that ACCESS lists for its item.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ACCESS, capabilityTable } from '../helpers/capabilities.js';
+import { ACCESS, accessItems, capabilityTable, NEEDS } from '../helpers/capabilities.js';
+import { compactItems, declaredNeeds, expandItems } from '../helpers/needs-scan.js';
 
-/** `1.1-1.5, 3.1` → every item ID it covers. */
-function expand(items: string): Set<string> {
-  const out = new Set<string>();
-  for (const part of items.split(',').map((s) => s.trim())) {
-    const m = part.match(/^(\d+)\.(\d+)(?:-(\d+)\.(\d+))?/);
-    if (!m) continue;
-    const last = m[3] ? Number(m[4]) : Number(m[2]);
-    for (let n = Number(m[2]); n <= last; n++) out.add(`${m[1]}.${n}`);
-  }
-  return out;
-}
+const expand = (items: string) => new Set(expandItems(items));
 
 /** Each `notChecked('<variables>', …)` of a spec with the items of the test it is in. */
 function notCheckedCalls(): { file: string; variables: string[]; items: string[] }[] {
@@ -56,9 +48,26 @@ test('every variable a check asks for in NOT_CHECKED is in ACCESS for that check
         problems.push(`${c.file}: ${v} is not in ACCESS`);
         continue;
       }
-      const covered = new Set(access.flatMap((a) => [...expand(a.items)]));
+      const covered = new Set(access.flatMap((a) => [...expand(accessItems(a))]));
       for (const item of c.items.filter((i) => !covered.has(i))) problems.push(`${c.file}: ${v} enables ${item}, but ACCESS does not list it`);
     }
   }
   expect(problems).toEqual([]);
+});
+
+test('the needs the checks declare are the known ones, and each access row with a need is declared by a check', () => {
+  const declared = declaredNeeds();
+  expect(
+    [...declared.keys()].filter((n) => !(NEEDS as readonly string[]).includes(n)),
+    'unknown needs in checks()',
+  ).toEqual([]);
+  for (const row of ACCESS.filter((a) => a.need)) expect(declared.get(String(row.need)), `no check declares need "${row.need}"`).toBeTruthy();
+  // The declarations the README's rows come from (a change here is a change of the README table).
+  expect(compactItems(declared.get('mailpit') ?? [])).toBe('5.2-5.6');
+  expect(compactItems(declared.get('metrics') ?? [])).toBe('9.1, 9.5, 10.3, 11.1, 11.2');
+});
+
+test('item lists compact and expand', () => {
+  expect(compactItems(['3.1', '1.2', '1.1', '1.3', '10.5', '10.6'])).toBe('1.1-1.3, 3.1, 10.5, 10.6');
+  expect(expandItems('1.1-1.3, 6.5-6.10')).toEqual(['1.1', '1.2', '1.3', '6.5', '6.6', '6.7', '6.8', '6.9', '6.10']);
 });

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { transferProgress } from '../progress.js';
 import { ApiError, Http, parseCode, setCookie } from './http.js';
 import * as S from './schemas.js';
+import { apiStep } from './step.js';
 
 export class LoginError extends Error {
   constructor(
@@ -51,6 +52,17 @@ export async function login(baseURL: string, creds: Credentials): Promise<{ toke
   const access = setCookie(res, 'aster_access');
   if (!access) throw new LoginError(`Sign-in as "${creds.identifier}" set no aster_access cookie; is ${baseURL} an AsterDrive server?`);
   return { token: access.value, res };
+}
+
+/**
+ * What GET /api/v1/auth/me answers to a bearer token: the persistence checks ask whether a session
+ * made before a restart is still accepted after it, so the answer is returned, not judged.
+ */
+export function sessionAnswer(baseURL: string, token: string): Promise<{ status: number; body: string }> {
+  return apiStep('GET /api/v1/auth/me (a session made earlier)', async () => {
+    const res = await new Http(baseURL, () => ({ authorization: `Bearer ${token}` })).raw('GET', '/api/v1/auth/me', { timeoutMs: 15_000 });
+    return { status: res.status, body: (await res.text()).slice(0, 200) };
+  });
 }
 
 export class AsterClient {

@@ -97,7 +97,7 @@ export async function panelShareLink(
     const page = await context.newPage();
     const files = new FileBrowser(page);
     try {
-      await files.openFolder(origin, opts.folderId);
+      await files.openFolder(opts.folderId, origin);
       await files.rowAction(opts.fileName, 'Share');
       const link = await new ShareDialog(page, opts.fileName).createLink();
       return { via: origin, link };

@@ -16,6 +16,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../../fixtures/index.js';
+import { sessionAnswer } from '../../helpers/api/aster.js';
 import { Http } from '../../helpers/api/http.js';
 import * as S from '../../helpers/api/schemas.js';
 import { checks } from '../../helpers/checklist.js';
@@ -61,11 +62,6 @@ function checkConfigToml(dataDir: string): { file: string; present: boolean; len
   return { file, present: Boolean(secret), length: secret?.length ?? 0, placeholder: /^change-me/i.test(secret ?? '') };
 }
 
-async function me(baseURL: string, token: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${baseURL}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) });
-  return { status: res.status, text: (await res.text()).slice(0, 200) };
-}
-
 test(
   'jwt_secret is fixed: a session made before a restart still works after it',
   checks(['3.1'], '@own-data', { disruptive: true }),
@@ -86,16 +82,16 @@ test(
         const login = await freshLogin(twin.baseURL, creds);
         expect(login.status, `sign-in on the twin target answered ${login.status}`).toBe(200);
         const token = String(login.cookies.get('aster_access')?.value);
-        const before = await me(twin.baseURL, token);
+        const before = await sessionAnswer(twin.baseURL, token);
         const restarted = await test.step('restart the target in place (same data directory and port)', () =>
           restartManaged({ pid: twin.pid, workdir: twin.workdir, baseURL: twin.baseURL }, { binary: env.ASTER_DRIVE_BIN }));
         twin.stop = restarted.stop; // stop the new process at the end
-        const after = await me(twin.baseURL, token);
-        found.restart = { target: 'private twin of the managed target', before: before.status, after: after.status, afterBody: after.text };
+        const after = await sessionAnswer(twin.baseURL, token);
+        found.restart = { target: 'private twin of the managed target', before: before.status, after: after.status, afterBody: after.body };
         found.configToml = checkConfigToml(path.join(twin.workdir, 'data'));
         await evidence('jwt_secret', found);
         expect(before.status).toBe(200);
-        expect(after.status, `a session signed before the restart is refused after it (${after.status} ${after.text}): the JWT secret changed. ${FIX}`).toBe(
+        expect(after.status, `a session signed before the restart is refused after it (${after.status} ${after.body}): the JWT secret changed. ${FIX}`).toBe(
           200,
         );
       } finally {
@@ -140,15 +136,15 @@ test(
       const login = await freshLogin(run.baseURL, userCredentials);
       expect(login.status, `sign-in answered ${login.status}`).toBe(200);
       const token = String(login.cookies.get('aster_access')?.value);
-      const before = await me(run.baseURL, token);
+      const before = await sessionAnswer(run.baseURL, token);
       const restart = await test.step(`restart with ${cmdName}`, () => restartWithCommand(cmd, run.baseURL));
-      const after = await me(run.baseURL, token);
-      found.restart = { how: cmdName, before: before.status, after: after.status, afterBody: after.text, seconds: restart.seconds };
+      const after = await sessionAnswer(run.baseURL, token);
+      found.restart = { how: cmdName, before: before.status, after: after.status, afterBody: after.body, seconds: restart.seconds };
       await evidence('jwt_secret', found);
       expect(before.status).toBe(200);
       expect(
         after.status,
-        `a session signed before the restart is refused after it (${after.status} ${after.text}): the JWT secret changed at restart. ${FIX}`,
+        `a session signed before the restart is refused after it (${after.status} ${after.body}): the JWT secret changed at restart. ${FIX}`,
       ).toBe(200);
     } else {
       await evidence('jwt_secret', found);

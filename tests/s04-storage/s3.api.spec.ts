@@ -1,7 +1,6 @@
 import { GetBucketCorsCommand } from '@aws-sdk/client-s3';
 import { expect, test } from '../../fixtures/index.js';
 import { parseCode } from '../../helpers/api/http.js';
-import { needsLocalService } from '../../helpers/capabilities.js';
 import { checks } from '../../helpers/checklist.js';
 import { bucketPolicies, corsPreflight, objectUrl, operatorAccess, type Preflight, s3Client } from '../../helpers/s3.js';
 import { notApplicable } from '../../helpers/verdict.js';
@@ -12,9 +11,8 @@ const DOWNLOAD_HEADERS = ['range'];
 
 test(
   'each S3 policy names a usable endpoint and bucket, and presigned transfers are allowed by the bucket CORS for the site',
-  checks(['4.6'], '@readonly'),
+  checks(['4.6'], '@readonly', { needs: ['s3-server'] }),
   async ({ run, adminApi, evidence }) => {
-    needsLocalService(run, 's3');
     const policies = await bucketPolicies(adminApi);
     if (policies.length === 0) notApplicable('no S3-compatible storage policy is configured');
     const sites = (await adminApi.getConfig('public_site_url')).value;
@@ -69,18 +67,21 @@ test(
   },
 );
 
-test('each S3 policy passes its connection test with the credentials it holds', checks(['4.6'], '@own-data'), async ({ run, adminApi, evidence }) => {
-  // The connection test writes and deletes a probe object through the policy's own endpoint, bucket
-  // and keys (upstream probe_storage_driver); upstream never returns the keys themselves.
-  needsLocalService(run, 's3');
-  const policies = await bucketPolicies(adminApi);
-  if (policies.length === 0) notApplicable('no S3-compatible storage policy is configured');
-  const failed: string[] = [];
-  for (const p of policies) {
-    const res = await adminApi.testPolicy(p.id);
-    const body = await res.text();
-    await evidence(`policy ${p.name} connection test`, { endpoint: p.endpoint, bucket: p.bucket, status: res.status, body: body.slice(0, 400) });
-    if (res.status !== 200) failed.push(`"${p.name}" (${p.endpoint}, bucket ${p.bucket}): ${parseCode(body) ?? res.status}`);
-  }
-  expect(failed, 'S3 policies fail their connection test: check endpoint, bucket, region, path style and keys').toEqual([]);
-});
+test(
+  'each S3 policy passes its connection test with the credentials it holds',
+  checks(['4.6'], '@own-data', { needs: ['s3-server'] }),
+  async ({ adminApi, evidence }) => {
+    // The connection test writes and deletes a probe object through the policy's own endpoint, bucket
+    // and keys (upstream probe_storage_driver); upstream never returns the keys themselves.
+    const policies = await bucketPolicies(adminApi);
+    if (policies.length === 0) notApplicable('no S3-compatible storage policy is configured');
+    const failed: string[] = [];
+    for (const p of policies) {
+      const res = await adminApi.testPolicy(p.id);
+      const body = await res.text();
+      await evidence(`policy ${p.name} connection test`, { endpoint: p.endpoint, bucket: p.bucket, status: res.status, body: body.slice(0, 400) });
+      if (res.status !== 200) failed.push(`"${p.name}" (${p.endpoint}, bucket ${p.bucket}): ${parseCode(body) ?? res.status}`);
+    }
+    expect(failed, 'S3 policies fail their connection test: check endpoint, bucket, region, path style and keys').toEqual([]);
+  },
+);

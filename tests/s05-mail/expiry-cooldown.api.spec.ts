@@ -1,9 +1,8 @@
 import { expect, test } from '../../fixtures/index.js';
-import { Http } from '../../helpers/api/http.js';
 import { checks } from '../../helpers/checklist.js';
 import { loadConfig, type VarName } from '../../helpers/config.js';
 import { createTempUser } from '../../helpers/mail/accounts.js';
-import { Mailbox, mailDomain, messageEvidence, runAddress } from '../../helpers/mail/mailpit.js';
+import { mailDomain, messageEvidence, runAddress } from '../../helpers/mail/mailpit.js';
 import { notApplicable, notChecked } from '../../helpers/verdict.js';
 
 /** Link lifetimes and cooldowns (upstream src/config/auth_runtime.rs) and the variables that state the plan. */
@@ -47,46 +46,48 @@ test('link lifetimes and resend cooldowns match the plan', checks(['5.6'], '@rea
   }
 });
 
-test('a second password reset request inside the cooldown sends no second mail', checks(['5.6'], '@own-data'), async ({ adminApi, run, owned, evidence }) => {
-  const mailbox = Mailbox.forRun(run);
-  if (!mailbox) notChecked('MAILPIT_URL', 'no Mailpit receives this deployment’s mail, so a second mail cannot be counted');
-  const configured = Number((await adminApi.getConfig('auth_password_reset_request_cooldown_secs')).value);
-  const plan = loadConfig().env.ASTER_EXPECT_RESET_COOLDOWN_S ?? configured;
-  if (plan === 0) notApplicable('no password reset cooldown is planned (0 s), so a second mail is expected');
-  const interval = Number((await adminApi.getConfig('mail_outbox_dispatch_interval_secs').catch(() => ({ value: '5' }))).value) || 5;
+test(
+  'a second password reset request inside the cooldown sends no second mail',
+  checks(['5.6'], '@own-data', { needs: ['mailpit'] }),
+  async ({ adminApi, publicAuth, run, owned, mailbox, evidence }) => {
+    const configured = Number((await adminApi.getConfig('auth_password_reset_request_cooldown_secs')).value);
+    const plan = loadConfig().env.ASTER_EXPECT_RESET_COOLDOWN_S ?? configured;
+    if (plan === 0) notApplicable('no password reset cooldown is planned (0 s), so a second mail is expected');
+    const interval = Number((await adminApi.getConfig('mail_outbox_dispatch_interval_secs').catch(() => ({ value: '5' }))).value) || 5;
 
-  const email = runAddress(run, 'cool', await mailDomain(run, adminApi));
-  owned.custom(`mail to ${email}`, () => mailbox.deleteTo(email));
-  await createTempUser(adminApi, owned, run, 'cool', email);
-  const request = async () => {
-    const res = await new Http(run.baseURL).raw('POST', '/api/v1/auth/password/reset/request', { json: { email }, timeoutMs: 15_000 });
-    expect(res.status, `the reset request answered ${res.status}`).toBe(200);
-  };
+    const email = runAddress(run, 'cool', await mailDomain(run, adminApi));
+    owned.custom(`mail to ${email}`, () => mailbox.deleteTo(email));
+    await createTempUser(adminApi, owned, run, 'cool', email);
+    const request = async () => {
+      const res = await publicAuth.requestPasswordReset(email);
+      expect(res.status, `the reset request answered ${res.status}`).toBe(200);
+    };
 
-  const first = Date.now();
-  await test.step('the first reset request sends a mail', async () => {
-    await request();
-    await evidence('first reset mail', messageEvidence(await mailbox.waitForMessageTo(email)));
-  });
-  const elapsed = (Date.now() - first) / 1000;
-  if (elapsed >= plan)
-    notApplicable(`the planned cooldown (${plan} s) is shorter than the mail round trip (${elapsed.toFixed(1)} s), so it cannot be observed`);
+    const first = Date.now();
+    await test.step('the first reset request sends a mail', async () => {
+      await request();
+      await evidence('first reset mail', messageEvidence(await mailbox.waitForMessageTo(email)));
+    });
+    const elapsed = (Date.now() - first) / 1000;
+    if (elapsed >= plan)
+      notApplicable(`the planned cooldown (${plan} s) is shorter than the mail round trip (${elapsed.toFixed(1)} s), so it cannot be observed`);
 
-  await test.step(`a second request ${elapsed.toFixed(1)} s later (cooldown ${plan} s planned, ${configured} s configured) sends nothing`, async () => {
-    await request();
-    // Watch long enough for the outbox to have sent a second mail: two dispatch rounds plus slack.
-    const windowMs = Math.min(20_000, (2 * interval + 3) * 1000);
-    const deadline = Date.now() + windowMs;
-    let count = 1;
-    while (Date.now() < deadline && count < 2) {
-      await new Promise((r) => setTimeout(r, 500));
-      count = await mailbox.countTo(email);
-    }
-    await evidence('reset mails received', { count, watchedSeconds: windowMs / 1000, plannedCooldown: plan, configuredCooldown: configured });
-    expect(
-      count,
-      `a second reset mail went out inside the ${plan} s cooldown (auth_password_reset_request_cooldown_secs=${configured}): ` +
-        'anyone can flood a mailbox with reset mails; set the cooldown in Admin → System Settings → Authentication',
-    ).toBe(1);
-  });
-});
+    await test.step(`a second request ${elapsed.toFixed(1)} s later (cooldown ${plan} s planned, ${configured} s configured) sends nothing`, async () => {
+      await request();
+      // Watch long enough for the outbox to have sent a second mail: two dispatch rounds plus slack.
+      const windowMs = Math.min(20_000, (2 * interval + 3) * 1000);
+      const deadline = Date.now() + windowMs;
+      let count = 1;
+      while (Date.now() < deadline && count < 2) {
+        await new Promise((r) => setTimeout(r, 500));
+        count = await mailbox.countTo(email);
+      }
+      await evidence('reset mails received', { count, watchedSeconds: windowMs / 1000, plannedCooldown: plan, configuredCooldown: configured });
+      expect(
+        count,
+        `a second reset mail went out inside the ${plan} s cooldown (auth_password_reset_request_cooldown_secs=${configured}): ` +
+          'anyone can flood a mailbox with reset mails; set the cooldown in Admin → System Settings → Authentication',
+      ).toBe(1);
+    });
+  },
+);

@@ -1,11 +1,9 @@
 import { expect, test } from '../../fixtures/index.js';
 import { AsterClient, login } from '../../helpers/api/aster.js';
-import { Http } from '../../helpers/api/http.js';
 import { checks } from '../../helpers/checklist.js';
 import { createTempUser, tempPassword } from '../../helpers/mail/accounts.js';
-import { expectSiteLinkOrigin, findLink, Mailbox, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/mail/mailpit.js';
+import { expectSiteLinkOrigin, findLink, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/mail/mailpit.js';
 import { registerSecret } from '../../helpers/secrets.js';
-import { notChecked } from '../../helpers/verdict.js';
 
 const RESET_PATH = '/reset-password';
 const CONFIRM_PATH = '/api/v1/auth/contact-verification/confirm';
@@ -17,16 +15,14 @@ async function publicSiteUrl(adminApi: AsterClient): Promise<string[]> {
 
 test(
   'password reset links use the public domain, and the link sets a new password',
-  checks(['5.4'], '@own-data'),
-  async ({ adminApi, run, owned, evidence }) => {
-    const mailbox = Mailbox.forRun(run);
-    if (!mailbox) notChecked('MAILPIT_URL', 'no Mailpit receives this deployment’s mail, so the reset link cannot be read');
+  checks(['5.4'], '@own-data', { needs: ['mailpit'] }),
+  async ({ adminApi, publicAuth, run, owned, mailbox, evidence }) => {
     const email = runAddress(run, 'rst', await mailDomain(run, adminApi));
     owned.custom(`mail to ${email}`, () => mailbox.deleteTo(email));
     const user = await test.step('an administrator creates a throwaway account', () => createTempUser(adminApi, owned, run, 'rst', email));
 
     await test.step('"Forgot password" for that address', async () => {
-      const res = await new Http(run.baseURL).raw('POST', '/api/v1/auth/password/reset/request', { json: { email }, timeoutMs: 15_000 });
+      const res = await publicAuth.requestPasswordReset(email);
       expect(res.status, `the reset request answered ${res.status}: ${(await res.text()).slice(0, 200)}`).toBe(200);
     });
     const message = await test.step('the reset mail arrives', () => mailbox.waitForMessageTo(email));
@@ -46,7 +42,7 @@ test(
 
     const newPassword = tempPassword();
     await test.step('confirming with a new password works; only the new password signs in', async () => {
-      const res = await new Http(run.baseURL).raw('POST', '/api/v1/auth/password/reset/confirm', { json: { token: link.token, new_password: newPassword } });
+      const res = await publicAuth.confirmPasswordReset(link.token, newPassword);
       const body = await res.text();
       await evidence('reset confirm', { status: res.status, body: body.slice(0, 300) });
       expect(res.status, `confirming the emailed token answered ${res.status}: ${body.slice(0, 200)}`).toBe(200);
@@ -54,48 +50,48 @@ test(
       await expect(login(run.baseURL, user.creds), 'the old password still signs in after a reset').rejects.toThrow(/refused \(401/);
     });
     await test.step('the emailed token is single-use', async () => {
-      const again = await new Http(run.baseURL).raw('POST', '/api/v1/auth/password/reset/confirm', {
-        json: { token: link.token, new_password: tempPassword() },
-      });
+      const again = await publicAuth.confirmPasswordReset(link.token, tempPassword());
       expect(again.status, 'a used reset token was accepted a second time').toBe(400);
     });
   },
 );
 
-test('email change links go to the new address and use the public domain', checks(['5.5'], '@own-data'), async ({ adminApi, run, owned, evidence }) => {
-  const mailbox = Mailbox.forRun(run);
-  if (!mailbox) notChecked('MAILPIT_URL', 'no Mailpit receives this deployment’s mail, so the confirmation link cannot be read');
-  const domain = await mailDomain(run, adminApi);
-  const oldEmail = runAddress(run, 'eml', domain);
-  const newEmail = runAddress(run, 'eml-new', domain);
-  owned.custom(`mail to ${oldEmail}`, () => mailbox.deleteTo(oldEmail));
-  owned.custom(`mail to ${newEmail}`, () => mailbox.deleteTo(newEmail));
-  const user = await test.step('an administrator creates a throwaway account', () => createTempUser(adminApi, owned, run, 'eml', oldEmail));
+test(
+  'email change links go to the new address and use the public domain',
+  checks(['5.5'], '@own-data', { needs: ['mailpit'] }),
+  async ({ adminApi, run, owned, mailbox, evidence }) => {
+    const domain = await mailDomain(run, adminApi);
+    const oldEmail = runAddress(run, 'eml', domain);
+    const newEmail = runAddress(run, 'eml-new', domain);
+    owned.custom(`mail to ${oldEmail}`, () => mailbox.deleteTo(oldEmail));
+    owned.custom(`mail to ${newEmail}`, () => mailbox.deleteTo(newEmail));
+    const user = await test.step('an administrator creates a throwaway account', () => createTempUser(adminApi, owned, run, 'eml', oldEmail));
 
-  await test.step('the account asks to change its email address', async () => {
-    const client = await AsterClient.signIn(run.baseURL, user.creds);
-    registerSecret(client.accessToken);
-    const res = await client.http.raw('POST', '/api/v1/auth/email/change', { json: { new_email: newEmail } });
-    const body = await res.text();
-    expect(res.status, `POST /api/v1/auth/email/change answered ${res.status}: ${body.slice(0, 200)}`).toBe(200);
-    expect(JSON.parse(body).data?.pending_email, 'the new address is not pending confirmation').toBe(newEmail);
-  });
-  const message = await test.step('the confirmation mail arrives at the new address', () => mailbox.waitForMessageTo(newEmail));
-  await evidence('email change mail', messageEvidence(message));
-  const link = findLink(message, CONFIRM_PATH);
-  expect(link, `the confirmation mail carries no ${CONFIRM_PATH}?token=… link; was the contact_change_confirmation template edited?`).toBeDefined();
-  if (!link) return;
+    await test.step('the account asks to change its email address', async () => {
+      const client = await AsterClient.signIn(run.baseURL, user.creds);
+      registerSecret(client.accessToken);
+      const res = await client.http.raw('POST', '/api/v1/auth/email/change', { json: { new_email: newEmail } });
+      const body = await res.text();
+      expect(res.status, `POST /api/v1/auth/email/change answered ${res.status}: ${body.slice(0, 200)}`).toBe(200);
+      expect(JSON.parse(body).data?.pending_email, 'the new address is not pending confirmation').toBe(newEmail);
+    });
+    const message = await test.step('the confirmation mail arrives at the new address', () => mailbox.waitForMessageTo(newEmail));
+    await evidence('email change mail', messageEvidence(message));
+    const link = findLink(message, CONFIRM_PATH);
+    expect(link, `the confirmation mail carries no ${CONFIRM_PATH}?token=… link; was the contact_change_confirmation template edited?`).toBeDefined();
+    if (!link) return;
 
-  await test.step('the link uses the public origin', async () => {
-    expectSiteLinkOrigin(link, 'email change link', run, await publicSiteUrl(adminApi));
-  });
-  await test.step('following the link changes the address', async () => {
-    const res = await fetch(link.raw, { redirect: 'manual', signal: AbortSignal.timeout(15_000) });
-    const location = res.headers.get('location') ?? '';
-    await evidence('confirm answer', { link: redactToken(link), status: res.status, location });
-    expect(res.status, `the confirmation link answered ${res.status} instead of a 302`).toBe(302);
-    expect(location, 'the redirect does not report email-changed').toContain('contact_verification=email-changed');
-    const after = await adminApi.getUser(user.id);
-    expect(after.email, 'the account still has its old address after confirming').toBe(newEmail);
-  });
-});
+    await test.step('the link uses the public origin', async () => {
+      expectSiteLinkOrigin(link, 'email change link', run, await publicSiteUrl(adminApi));
+    });
+    await test.step('following the link changes the address', async () => {
+      const res = await fetch(link.raw, { redirect: 'manual', signal: AbortSignal.timeout(15_000) });
+      const location = res.headers.get('location') ?? '';
+      await evidence('confirm answer', { link: redactToken(link), status: res.status, location });
+      expect(res.status, `the confirmation link answered ${res.status} instead of a 302`).toBe(302);
+      expect(location, 'the redirect does not report email-changed').toContain('contact_verification=email-changed');
+      const after = await adminApi.getUser(user.id);
+      expect(after.email, 'the account still has its old address after confirming').toBe(newEmail);
+    });
+  },
+);

@@ -1,11 +1,10 @@
 import { expect, test } from '../../fixtures/index.js';
 import { login } from '../../helpers/api/aster.js';
-import { Http, parseCode } from '../../helpers/api/http.js';
-import * as S from '../../helpers/api/schemas.js';
+import { parseCode } from '../../helpers/api/http.js';
 import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
 import { removeUserNamed, tempPassword, tempUsername } from '../../helpers/mail/accounts.js';
-import { expectSiteLinkOrigin, findLink, Mailbox, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/mail/mailpit.js';
+import { expectSiteLinkOrigin, findLink, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/mail/mailpit.js';
 import { notApplicable, notChecked } from '../../helpers/verdict.js';
 import type { AsterClient } from '../../helpers/api/aster.js';
 
@@ -27,14 +26,10 @@ async function registrationSettings(adminApi: AsterClient) {
   };
 }
 
-function register(baseURL: string, body: { username: string; email: string; password: string }) {
-  return new Http(baseURL).raw('POST', '/api/v1/auth/register', { json: body, timeoutMs: 15_000 });
-}
-
 test(
   'registration activation links use the public domain, and the link activates the account',
-  checks(['5.3'], '@own-data'),
-  async ({ adminApi, run, owned, evidence }) => {
+  checks(['5.3'], '@own-data', { needs: ['mailpit'] }),
+  async ({ adminApi, publicAuth, run, owned, mailbox, evidence }) => {
     const settings = await registrationSettings(adminApi);
     await evidence('registration settings', settings);
     if (!settings.open) {
@@ -45,8 +40,6 @@ test(
     if (settings.auth_register_activation_enabled !== 'true') {
       notApplicable('self-registered accounts need no email activation (auth_register_activation_enabled=false), so no activation link is sent');
     }
-    const mailbox = Mailbox.forRun(run);
-    if (!mailbox) notChecked('MAILPIT_URL', 'no Mailpit receives this deployment’s mail, so the activation link cannot be read');
 
     const username = tempUsername(run, 'reg');
     const email = runAddress(run, 'reg', await mailDomain(run, adminApi));
@@ -55,7 +48,7 @@ test(
     owned.custom(`mail to ${email}`, () => mailbox.deleteTo(email));
 
     await test.step(`register ${username} <${email}> anonymously`, async () => {
-      const res = await register(run.baseURL, { username, email, password });
+      const res = await publicAuth.register({ username, email, password });
       const body = await res.text();
       expect(
         res.status,
@@ -88,12 +81,12 @@ test(
   },
 );
 
-test('public registration is open or closed as planned', checks(['5.7'], '@readonly'), async ({ adminApi, run, evidence }) => {
+test('public registration is open or closed as planned', checks(['5.7'], '@readonly'), async ({ adminApi, publicAuth, run, evidence }) => {
   // A managed target keeps AsterDrive's default (open), so that 5.3 can exercise the activation mail.
   const expected = loadConfig().env.ASTER_EXPECT_REGISTRATION ?? (run.mode === 'managed' ? 'open' : undefined);
   if (!expected) notChecked('ASTER_EXPECT_REGISTRATION', 'whether public registration is planned (open or closed) is not given');
   const settings = await registrationSettings(adminApi);
-  const check = await new Http(run.baseURL).call('POST', '/api/v1/auth/check', S.CheckResp);
+  const check = await publicAuth.check();
   const actual = settings.open ? 'open' : 'closed';
   await evidence('registration', { expected, actual, ...settings, login_page_offers_registration: check.allow_user_registration });
   expect(
@@ -104,19 +97,23 @@ test('public registration is open or closed as planned', checks(['5.7'], '@reado
   ).toBe(expected);
 });
 
-test('an anonymous registration is refused while registration is closed', checks(['5.7'], '@own-data'), async ({ adminApi, run, owned, evidence }) => {
-  const settings = await registrationSettings(adminApi);
-  if (settings.open) notApplicable('public registration is open, so there is no refusal to check (the other 5.7 check compares it with the plan)');
-  const username = tempUsername(run, 'reg7');
-  const email = runAddress(run, 'reg7', await mailDomain(run, adminApi));
-  // Registered before the attempt: should the server wrongly accept it, the account is removed.
-  owned.custom(`account ${username} (only if wrongly registered)`, () => removeUserNamed(adminApi, username));
-  const res = await register(run.baseURL, { username, email, password: tempPassword() });
-  const body = await res.text();
-  await evidence('anonymous registration attempt', { status: res.status, body: body.slice(0, 300) });
-  expect(
-    res.status,
-    `an anonymous POST /api/v1/auth/register answered ${res.status} although registration is closed: the server (or a proxy rule) lets strangers create accounts`,
-  ).toBe(403);
-  expect(parseCode(body), 'the refusal is not AsterDrive’s auth.registration_disabled').toBe('auth.registration_disabled');
-});
+test(
+  'an anonymous registration is refused while registration is closed',
+  checks(['5.7'], '@own-data'),
+  async ({ adminApi, publicAuth, run, owned, evidence }) => {
+    const settings = await registrationSettings(adminApi);
+    if (settings.open) notApplicable('public registration is open, so there is no refusal to check (the other 5.7 check compares it with the plan)');
+    const username = tempUsername(run, 'reg7');
+    const email = runAddress(run, 'reg7', await mailDomain(run, adminApi));
+    // Registered before the attempt: should the server wrongly accept it, the account is removed.
+    owned.custom(`account ${username} (only if wrongly registered)`, () => removeUserNamed(adminApi, username));
+    const res = await publicAuth.register({ username, email, password: tempPassword() });
+    const body = await res.text();
+    await evidence('anonymous registration attempt', { status: res.status, body: body.slice(0, 300) });
+    expect(
+      res.status,
+      `an anonymous POST /api/v1/auth/register answered ${res.status} although registration is closed: the server (or a proxy rule) lets strangers create accounts`,
+    ).toBe(403);
+    expect(parseCode(body), 'the refusal is not AsterDrive’s auth.registration_disabled').toBe('auth.registration_disabled');
+  },
+);

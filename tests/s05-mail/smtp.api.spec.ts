@@ -1,9 +1,7 @@
 import { expect, test } from '../../fixtures/index.js';
 import { parseCode } from '../../helpers/api/http.js';
-import { needsLocalService } from '../../helpers/capabilities.js';
 import { checks } from '../../helpers/checklist.js';
-import { Mailbox, mailDomain, messageEvidence, runAddress } from '../../helpers/mail/mailpit.js';
-import { notChecked } from '../../helpers/verdict.js';
+import { mailDomain, messageEvidence, runAddress } from '../../helpers/mail/mailpit.js';
 
 const SUBJECT = 'AsterDrive SMTP test';
 const SMTP_KEYS = ['mail_smtp_host', 'mail_smtp_port', 'mail_security', 'mail_smtp_username', 'mail_from_address', 'mail_from_name'];
@@ -22,8 +20,7 @@ function smtpAdvice(code: string | undefined): string {
   return 'the test email action failed unexpectedly; read the response and the server log';
 }
 
-test('the SMTP connection test passes', checks(['5.1'], '@own-data'), async ({ adminApi, run, evidence }) => {
-  needsLocalService(run, 'mailpit');
+test('the SMTP connection test passes', checks(['5.1'], '@own-data', { needs: ['smtp-server'] }), async ({ adminApi, run, evidence }) => {
   const to = runAddress(run, 'smtp', await mailDomain(run, adminApi));
   const settings = Object.fromEntries(
     await Promise.all(
@@ -48,9 +45,7 @@ test('the SMTP connection test passes', checks(['5.1'], '@own-data'), async ({ a
   expect(res.status, `the SMTP test answered ${res.status}${code ? ` ${code}` : ''}: ${smtpAdvice(code)}. Server said: ${body.slice(0, 300)}`).toBe(200);
 });
 
-test('a test email is received in Mailpit', checks(['5.2'], '@own-data'), async ({ adminApi, run, evidence }) => {
-  const mailbox = Mailbox.forRun(run);
-  if (!mailbox) notChecked('MAILPIT_URL', 'no Mailpit receives this deployment’s mail, so delivery cannot be observed');
+test('a test email is received in Mailpit', checks(['5.2'], '@own-data', { needs: ['mailpit'] }), async ({ adminApi, run, mailbox, evidence }) => {
   const to = runAddress(run, 'smtp-rx', await mailDomain(run, adminApi));
   try {
     const res = await test.step('send the test email', () => adminApi.sendTestEmail(to));

@@ -6,7 +6,6 @@ import { registerSecret } from '../../helpers/secrets.js';
 import { notChecked } from '../../helpers/verdict.js';
 import { appLabel, publicPreviewApps, wopiAppInPanel } from '../../helpers/wopi/app.js';
 import { uploadOfficeFile } from '../../helpers/wopi/office-session.js';
-import { FileBrowser } from '../../pages/file-browser.js';
 import { OpenMethodChooser } from '../../pages/open-method-chooser.js';
 import { WopiPreview } from '../../pages/wopi-preview.js';
 
@@ -16,7 +15,7 @@ for (const kind of ['docx', 'xlsx', 'pptx'] as OfficeKind[]) {
   test(
     `a real ${kind} opens in the Office editor from the panel`,
     checks(['6.8'], '@own-data'),
-    async ({ userPage, userApi, run, workFolder, owned, ns, evidence }) => {
+    async ({ userPage, files, userApi, run, workFolder, owned, ns, evidence }) => {
       const app = wopiAppInPanel(run, await publicPreviewApps(run.baseURL), kind);
       if (!app && !run.wopi)
         notChecked('ASTER_WOPI_APP', `no enabled WOPI (Office) app opens .${kind}; if online editing is planned, configure it in Site Settings → Preview Apps`);
@@ -36,8 +35,7 @@ for (const kind of ['docx', 'xlsx', 'pptx'] as OfficeKind[]) {
         await expect.poll(() => responses.some(match), { message: what, timeout: 30_000 }).toBe(true);
         return responses.find(match) as Response;
       };
-      const files = new FileBrowser(userPage);
-      await files.openFolder(run.baseURL, workFolder.id);
+      await files.openFolder(workFolder.id);
 
       await test.step(`open ${name} with "${label}" from the method chooser`, async () => {
         await new OpenMethodChooser(userPage).open(files.row(name).getByTitle(name, { exact: true }), label);

@@ -1,6 +1,5 @@
 import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { expect, test } from '../../fixtures/index.js';
-import { needsLocalService } from '../../helpers/capabilities.js';
 import { checks } from '../../helpers/checklist.js';
 import { bucketPolicies, operatorAccess, s3Client } from '../../helpers/s3.js';
 import { manual, notApplicable, notChecked } from '../../helpers/verdict.js';
@@ -11,9 +10,8 @@ test('a backup of config.toml, database, local storage, avatars and policy direc
 
 test(
   'the bucket of every object-storage policy is versioned (or its backup is waived with the strategy)',
-  checks(['7.2'], '@readonly'),
+  checks(['7.2'], '@readonly', { needs: ['s3-server'] }),
   async ({ run, adminApi, evidence }) => {
-    needsLocalService(run, 's3');
     const policies = await bucketPolicies(adminApi);
     if (policies.length === 0) notApplicable('no object-storage policy is configured; local storage is covered by 7.1');
     const results: { policy: string; endpoint: string; bucket: string; versioning: string }[] = [];

@@ -15,10 +15,8 @@ import { loadConfig } from '../../helpers/config.js';
 import { type DoctorResult, managedDoctorArgv, runDoctor } from '../../helpers/data/doctor.js';
 import { downloadHash, folderExists, makeRecords, publicShare, type Records, trashRoundTrip, verifyRecords } from '../../helpers/data/operations.js';
 import { runShell } from '../../helpers/data/shell.js';
-import { restartSubject } from '../../helpers/data/subject.js';
 import { Twin } from '../../helpers/data/twin.js';
 import { waitReady } from '../../helpers/target/restart.js';
-import { notChecked } from '../../helpers/verdict.js';
 
 const FIX = 'fix the backup so it holds data/config.toml, the database, every local storage directory and data/avatar, and rehearse again';
 
@@ -59,8 +57,8 @@ async function judgeRestored(
 
 test(
   'a restore rehearsal works: restore, doctor, then upload, download, share and trash restore',
-  checks(['7.3'], '@own-data', { restarts: true }),
-  async ({ run, userCredentials, owned, ns, evidence }) => {
+  checks(['7.3'], '@own-data', { restarts: true, needs: ['backup', 'doctor'] }),
+  async ({ run, restartSubject, ns, evidence }) => {
     const cfg = loadConfig();
     const name = (l: string, e?: string) => ns.name(l, e);
 
@@ -108,17 +106,12 @@ test(
       return;
     }
 
-    const backupCmd = cfg.env.ASTER_BACKUP_CMD;
-    const restoreCmd = cfg.env.ASTER_RESTORE_CMD;
-    if (!backupCmd || !restoreCmd) {
-      notChecked('ASTER_BACKUP_CMD and ASTER_RESTORE_CMD', 'a restore cannot be rehearsed without the commands that back up and restore this deployment');
-    }
-    const doctorCmd = cfg.env.ASTER_DOCTOR_CMD;
-    if (!doctorCmd) notChecked('ASTER_DOCTOR_CMD', 'the rehearsal runs `aster_drive doctor` on the restored data');
+    const backupCmd = String(cfg.env.ASTER_BACKUP_CMD);
+    const restoreCmd = String(cfg.env.ASTER_RESTORE_CMD);
+    const doctorCmd = String(cfg.env.ASTER_DOCTOR_CMD);
     test.setTimeout(1_800_000);
     // The deployment's own account; its data is removed afterwards with a fresh sign-in.
-    const subject = await restartSubject(run, { ...cfg, env: { ...cfg.env, ASTER_RESTART_CMD: restoreCmd } }, userCredentials, owned, 'restore');
-    if (!subject) throw new Error('unreachable');
+    const subject = await restartSubject('restore', { restartCommand: restoreCmd });
     let api = await subject.signIn();
     const before = await test.step('make data: a folder, an upload and a share', () => makeRecords(api, name));
     subject.own('folder', before.folder.id);
@@ -126,8 +119,8 @@ test(
     const after = await test.step('add data after the backup', () => makeRecords(api, name));
     subject.own('folder', after.folder.id);
     const restore = await test.step('run ASTER_RESTORE_CMD and wait until the server is ready', async () => {
+      // The command leaves the server running again; readiness is then polled, not assumed.
       const r = await runShell('ASTER_RESTORE_CMD', restoreCmd, 1_200_000);
-      await new Promise((res) => setTimeout(res, 1000));
       await waitReady(run.baseURL, 300_000);
       return r;
     });

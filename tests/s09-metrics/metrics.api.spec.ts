@@ -14,7 +14,7 @@ const REQUIRED: Record<string, string[]> = {
   process: ['process_memory_rss_bytes', 'process_cpu_milliseconds_total', 'process_uptime_seconds'],
 };
 
-test('/health/metrics is reachable from the scraper', checks(['9.1'], '@readonly'), async ({ run, evidence }) => {
+test('/health/metrics is reachable from the scraper', checks(['9.1'], '@readonly', { needs: ['metrics'] }), async ({ run, evidence }) => {
   const url = scraperMetricsUrl(run);
   const { res, families } = await scrape(url);
   await evidence('scrape', { url, status: res.status, families: families.length });
@@ -48,7 +48,7 @@ test('scrape interval, retention and targets are defined', checks(['9.4'], '@rea
 
 test(
   'HTTP, DB, upload, download, task, storage and process metrics are visible',
-  checks(['9.5'], '@own-data'),
+  checks(['9.5'], '@own-data', { needs: ['metrics'] }),
   async ({ run, userApi, workFolder, owned, ns, evidence }) => {
     const url = scraperMetricsUrl(run);
     // Labelled families appear only after their first observation, so cause one upload and download.

@@ -25,7 +25,7 @@ test.describe('final acceptance: health endpoints', () => {
     expect(ready.data.status, 'setup is incomplete: needs_admin / needs_storage means no admin or no default storage policy').toBe('ready');
   });
 
-  test('the restricted /health/metrics returns Prometheus text', checks(['10.3'], '@readonly'), async ({ run, evidence }) => {
+  test('the restricted /health/metrics returns Prometheus text', checks(['10.3'], '@readonly', { needs: ['metrics'] }), async ({ run, evidence }) => {
     const url = scraperMetricsUrl(run);
     const { res, text, families } = await scrape(url);
     await evidence('metrics families', {

@@ -4,12 +4,11 @@ import { makePdf, makePng } from '../../helpers/files/generate.js';
 import { headersOf } from '../../helpers/api/http.js';
 import { sha256, sha256OfResponse } from '../../helpers/files/hash.js';
 import { waitFor } from '../../helpers/target/wait.js';
-import { FileBrowser } from '../../pages/file-browser.js';
 
 test(
   'a file downloads intact, an image and a PDF preview, the thumbnail is an image',
   checks(['10.6'], '@own-data'),
-  async ({ userPage, userApi, workFolder, owned, ns, run, evidence }) => {
+  async ({ files: browser, userApi, workFolder, owned, ns, evidence }) => {
     const pngName = ns.name('image', 'png');
     const pdfName = ns.name('doc', 'pdf');
     const png = await makePng(pngName);
@@ -46,8 +45,7 @@ test(
       expect(body.byteLength).toBeGreaterThan(0);
     });
 
-    const browser = new FileBrowser(userPage);
-    await browser.openFolder(run.baseURL, workFolder.id);
+    await browser.openFolder(workFolder.id);
 
     await test.step('the image previews in the panel', async () => {
       const dialog = await browser.preview(pngName);

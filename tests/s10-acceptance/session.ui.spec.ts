@@ -6,12 +6,12 @@ import { LoginPage } from '../../pages/login-page.js';
 test(
   'sign in, reload, survive an access-token refresh, sign out in the browser',
   checks(['10.4'], '@readonly'),
-  async ({ page, run, userCredentials, evidence }) => {
+  async ({ page, userCredentials, evidence }) => {
     const login = new LoginPage(page);
     const shell = new AppShell(page);
 
     await test.step('a wrong password is refused on the login page', async () => {
-      await login.goto(run.baseURL);
+      await login.goto();
       await login.signIn(userCredentials.identifier, `${userCredentials.password}-wrong`);
       await expect(login.failureToast).toBeVisible();
       await expect(page).toHaveURL(/\/login/);
@@ -51,10 +51,10 @@ test(
     });
 
     await test.step('sign out; protected pages go back to the login page', async () => {
-      const me = await page.request.get(`${run.baseURL}/api/v1/auth/me`);
+      const me = await page.request.get('/api/v1/auth/me');
       const username = ((await me.json()) as { data: { username: string } }).data.username;
       await shell.signOut(username);
-      await page.goto(run.baseURL);
+      await page.goto('/');
       await expect(page).toHaveURL(/\/login/);
       const cookies = await page.context().cookies();
       expect(

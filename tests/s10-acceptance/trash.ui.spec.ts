@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '../../fixtures/index.js';
 import { checks } from '../../helpers/checklist.js';
 import { sha256, sha256OfResponse } from '../../helpers/files/hash.js';
-import { FileBrowser } from '../../pages/file-browser.js';
-import { TrashPage } from '../../pages/trash-page.js';
 
 test(
   'a file deleted in the panel is restored from the trash with the same bytes',
   checks(['10.8'], '@own-data'),
-  async ({ userPage, userApi, workFolder, owned, ns, run, evidence }) => {
+  async ({ files, trash, userApi, workFolder, owned, ns, evidence }) => {
     const name = ns.name('restore-me', 'bin');
     const bytes = randomBytes(32 * 1024);
     // Found by name wherever the panel leaves it (its folder or the trash) if a step fails.
@@ -16,8 +14,7 @@ test(
     const file = await userApi.uploadBytes(name, bytes, workFolder.id);
     owned.file(userApi, file.id);
 
-    const files = new FileBrowser(userPage);
-    await files.openFolder(run.baseURL, workFolder.id);
+    await files.openFolder(workFolder.id);
     await test.step('delete it in the file browser', async () => {
       await files.rowAction(name, 'Delete');
       await expect(files.row(name)).toHaveCount(0, { timeout: 15_000 });
@@ -27,13 +24,12 @@ test(
       'the deleted file is listed in the trash',
     ).toContain(name);
 
-    const trash = new TrashPage(userPage);
     await test.step('restore it on the Trash page', async () => {
-      await trash.goto(run.baseURL);
+      await trash.goto();
       await trash.restore(name);
     });
 
-    await files.openFolder(run.baseURL, workFolder.id);
+    await files.openFolder(workFolder.id);
     await expect(files.row(name), 'the restored file is back in its folder').toBeVisible();
     const got = await sha256OfResponse(await userApi.download(file.id));
     await evidence('restore', { fileId: file.id, sha256Before: sha256(bytes), sha256After: got.sha256 });

@@ -2,19 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '../../fixtures/index.js';
 import { checks } from '../../helpers/checklist.js';
 import { sha256, sha256OfResponse } from '../../helpers/files/hash.js';
-import { FileBrowser } from '../../pages/file-browser.js';
 
 test(
   'a small file uploads through the panel file chooser, intact',
   checks(['10.5'], '@own-data'),
-  async ({ userPage, userApi, workFolder, owned, ns, run, evidence }) => {
-    const browser = new FileBrowser(userPage);
+  async ({ files: browser, userApi, workFolder, owned, ns, evidence }) => {
     const name = ns.name('small', 'txt');
     const buffer = Buffer.concat([Buffer.from(`launch check ${name}\n`), randomBytes(4096)]);
 
     // Registered before the panel creates it, so a failure after the upload still removes it.
     owned.byName(userApi, name, { folderId: workFolder.id });
-    await browser.openFolder(run.baseURL, workFolder.id);
+    await browser.openFolder(workFolder.id);
     await test.step('upload through the file chooser', () => browser.uploadThroughChooser({ name, mimeType: 'text/plain', buffer }));
 
     const listed = (await userApi.listFolder(workFolder.id)).files.find((f) => f.name === name);

@@ -9,13 +9,12 @@ import { checks } from '../../helpers/checklist.js';
 import { entryOf } from '../../helpers/entry/entry.js';
 import { expectedShareOrigin, linkOrigin, publicSiteUrls, shareLinkProblem } from '../../helpers/entry/public-site.js';
 import { reachable } from '../../helpers/entry/server-view.js';
-import { FileBrowser } from '../../pages/file-browser.js';
 import { ShareDialog } from '../../pages/share-dialog.js';
 
 test(
   'the share link the panel hands out is on the public domain and opens for anyone',
   checks(['11.5'], '@own-data'),
-  async ({ run, adminApi, userApi, userPage, browser, workFolder, owned, ns, evidence }) => {
+  async ({ run, adminApi, userApi, userPage, files, browser, workFolder, owned, ns, evidence }) => {
     const current = entryOf(run).current;
     const entries = (await publicSiteUrls(adminApi)).map((e) => e.replace(/\/$/, ''));
     const name = ns.name('share-domain', 'txt');
@@ -23,8 +22,7 @@ test(
     const file = await userApi.uploadBytes(name, Buffer.from('which domain?\n'), workFolder.id, 'text/plain');
     owned.file(userApi, file.id);
 
-    const files = new FileBrowser(userPage);
-    await files.openFolder(current, workFolder.id);
+    await files.openFolder(workFolder.id, current);
     await files.rowAction(name, 'Share');
     const link = await test.step('create the link in the share dialog', () => new ShareDialog(userPage, name).createLink());
     const token = link.match(/\/s\/([^/?#]+)/)?.[1];

@@ -1,5 +1,4 @@
 import { expect, test } from '../../fixtures/index.js';
-import { needsLocalService } from '../../helpers/capabilities.js';
 import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
 import { scrape, scraperMetricsUrl } from '../../helpers/metrics.js';
@@ -21,7 +20,7 @@ function routeMatches(method: string | undefined, route: string | undefined, lin
   return new RegExp(`^${pattern}$`).test(p);
 }
 
-test('no class of 5xx (or platform 4xx) repeats in the HTTP metrics', checks(['11.1'], '@readonly'), async ({ run, evidence }) => {
+test('no class of 5xx (or platform 4xx) repeats in the HTTP metrics', checks(['11.1'], '@readonly', { needs: ['metrics'] }), async ({ run, evidence }) => {
   const { families } = await scrape(scraperMetricsUrl(run));
   const requests = families.find((f) => f.name === 'http_requests_total')?.metrics ?? [];
   const labelled = requests.filter((m) => m.labels?.status && m.labels?.route);
@@ -62,7 +61,7 @@ test('no class of 5xx (or platform 4xx) repeats in the HTTP metrics', checks(['1
  */
 const UPLOAD_OPERATION = /^(put|create_multipart_upload|upload_multipart_part.*|complete_multipart_upload|presigned_upload_part_request)$/;
 
-test('upload failures do not concentrate in one backend', checks(['11.2'], '@readonly'), async ({ run, evidence }) => {
+test('upload failures do not concentrate in one backend', checks(['11.2'], '@readonly', { needs: ['metrics'] }), async ({ run, evidence }) => {
   const { res, families } = await scrape(scraperMetricsUrl(run));
   expect(res.status, 'the upload and storage signals need /health/metrics').toBe(200);
   const uploads = families.find((f) => f.name === 'file_uploads_total')?.metrics ?? [];
@@ -98,8 +97,7 @@ test('upload failures do not concentrate in one backend', checks(['11.2'], '@rea
   expect(total === 0 ? 0 : failed / total, `${failed} of ${total} uploads failed`).toBeLessThan(0.05);
 });
 
-test('the mail queue has no persistent delivery failures', checks(['11.3'], '@readonly'), async ({ adminApi, run, evidence }) => {
-  needsLocalService(run, 'mailpit');
+test('the mail queue has no persistent delivery failures', checks(['11.3'], '@readonly', { needs: ['smtp-server'] }), async ({ adminApi, evidence }) => {
   const after = new Date(Date.now() - DAY_MS).toISOString();
   const failures = await adminApi.auditLogs({ action: 'mail_delivery_failed', after });
   await evidence(
