@@ -3,6 +3,7 @@ import { isTestWorker, localTools, missingToolsMessage } from './helpers/capabil
 import { ConfigError, loadConfig } from './helpers/config.js';
 import { secretsDir } from './helpers/secrets.js';
 import { blobReporters, disruptiveOnly, NO_TEST, runsDisruptive } from './helpers/shard.js';
+import { GATE_IN_SETUP_ENV } from './helpers/target/run-state.js';
 
 function config() {
   try {
@@ -26,6 +27,10 @@ function filteredRun(): boolean {
   if (process.env.ASTER_FAULT) return true;
   return process.argv.slice(2).some((a) => /^(-g|--grep|--grep-invert|--project|--last-failed|--only-changed)(=|$)/.test(a) || /\.(ts|js)(:\d+)?$/.test(a));
 }
+// The project the checks wait for: the gate, or in a filtered run the set-up, which then opens the
+// gate itself (tests/setup/provision.setup.ts); workers inherit the variable from the runner.
+const GATE = filteredRun() ? 'setup' : 'checks';
+if (GATE === 'setup') process.env[GATE_IN_SETUP_ENV] = '1';
 // Created once in the runner; workers inherit the path and register the secrets they create.
 secretsDir();
 // What the suite itself needs on this machine: a browser, and a managed target's Mailpit and S3
@@ -77,24 +82,23 @@ export default defineConfig({
     // they are the teardown of the `checks` gate, which Playwright runs whatever its dependents did.
     // A filtered run keeps them a plain project after the gate, because a teardown project always
     // runs in full and would drag every disruptive check into a one-item run.
-    ...(filteredRun()
-      ? [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'] }]
-      : [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'], ...(runsDisruptive() ? { teardown: 'disruptive' } : {}) }]),
+    // A filtered run has no gate project (one worker start less): set-up opens the gate itself.
+    ...(filteredRun() ? [] : [{ name: 'checks', testMatch: /.*\.gate\.ts/, dependencies: ['setup'], ...(runsDisruptive() ? { teardown: 'disruptive' } : {}) }]),
     // ASTER_SHARD_DISRUPTIVE=only (the job after the shards): no api or browser check, so only the gate and its disruptive teardown run.
-    { name: 'api', testMatch: /.*\.api\.spec\.ts/, grepInvert: /@disruptive/, dependencies: ['checks'], ...(disruptiveOnly() ? { grep: NO_TEST } : {}) },
+    { name: 'api', testMatch: /.*\.api\.spec\.ts/, grepInvert: /@disruptive/, dependencies: [GATE], ...(disruptiveOnly() ? { grep: NO_TEST } : {}) },
     {
       name: 'disruptive',
       testMatch: /.*\.api\.spec\.ts/,
       // In a sharded run only one shard runs them (helpers/shard.ts); a filtered run keeps them everywhere.
       grep: filteredRun() || runsDisruptive() ? /@disruptive/ : NO_TEST,
       // The gate runs in full as a dependency (one quick test); it writes the marker these checks need.
-      ...(filteredRun() ? { dependencies: ['checks'] } : {}),
+      ...(filteredRun() ? { dependencies: [GATE] } : {}),
       workers: 1,
     },
     {
       name: 'browser',
       testMatch: /.*\.ui\.spec\.ts/,
-      dependencies: ['checks'],
+      dependencies: [GATE],
       ...(disruptiveOnly() ? { grep: NO_TEST } : {}),
       use: {
         ...devices['Desktop Chrome'],

@@ -32,6 +32,7 @@ export const FAULTS: Fault[] = [
     // 11.1 without any error signal is NOT_CHECKED (no data), not FAIL: it is not in this run.
     runs: ['9.1', '9.5', '10.3', '11.2'],
     fails: ['9.1', '9.5', '10.3', '11.2'],
+    share: 'start-a',
   },
   {
     name: 'metrics-public',
@@ -133,6 +134,7 @@ export const FAULTS: Fault[] = [
     },
     runs: ['10.11'],
     fails: ['10.11'],
+    share: 'independent-b',
   },
   {
     name: 'audit-off',
@@ -160,6 +162,7 @@ export const FAULTS: Fault[] = [
     targetEnv: { RUST_LOG: 'debug' },
     runs: ['8.2'],
     fails: ['8.2'],
+    share: 'start-a',
   },
   {
     name: 'verbose-logging-env-level',
@@ -491,6 +494,7 @@ export const FAULTS: Fault[] = [
     proxy: ['global-csp'],
     runs: ['2.7'],
     fails: ['2.7'],
+    share: 'independent-b',
   },
   {
     name: 'preview-blocked',
@@ -585,6 +589,7 @@ export const FAULTS: Fault[] = [
     targetEnv: { STANDIN_FAULTS: 'random-jwt-secret' },
     runs: ['3.1'],
     fails: ['3.1'],
+    share: 'start-a',
   },
   {
     name: 'unexpected-version',
@@ -679,6 +684,7 @@ export const FAULTS: Fault[] = [
     targetEnv: { ASTER__RATE_LIMIT__ENABLED: 'false' },
     runs: ['8.5', '8.7'],
     fails: ['8.5', '8.7'],
+    share: 'start-a',
   },
   {
     name: 'rate-limit-proxy',

@@ -31,15 +31,19 @@ export interface Fault {
   afterProvision?: (admin: AsterClient, state: RunState) => Promise<void>;
   /** The run's own S3 bucket starts without versioning. */
   s3Unversioned?: boolean;
-  /** Run with one worker when the order of checks matters (a signal made by one check, read by another). */
+  /**
+   * The order of checks matters (a signal made by one check, read by another), so the run needs one
+   * worker. `npm run faults` runs every fault run with one worker; the flag records the reason.
+   */
   serial?: boolean;
   /**
    * Faults with the same `share` run in one fault-matrix run, on one managed target with all their
    * inductions at once, and each is judged on its own `runs` and `fails` in that run's report. Only
    * for faults that cannot mask each other: `runs` pairwise disjoint, no induction of one touches an
-   * item of another, and only expectation, setting or proxy inductions (no start option, data
-   * directory, provisioning or service change); `npm run faults` runs a group that breaks these
-   * rules one fault at a time. Faults with identical inductions share a run without this.
+   * item of another, and only expectation, setting or proxy inductions, or start options given as
+   * target variables that no other fault of the group sets (no data directory, provisioning or
+   * storage change); `npm run faults` runs a group that breaks these rules one fault at a time.
+   * Faults with identical inductions share a run without this.
    */
   share?: string;
 }

@@ -45,6 +45,15 @@ async function localService<T>(tools: LocalTool[], tool: 'mailpit' | 's3', start
   }
 }
 
+/** Registers the stop of a thing once it has started, whatever else fails meanwhile. */
+function tracked<T>(stops: Stop[], start: Promise<T>, stopOf: (v: T) => Stop | undefined): Promise<T> {
+  return start.then((v) => {
+    const stop = stopOf(v);
+    if (stop) stops.push(stop);
+    return v;
+  });
+}
+
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
   const cfg = loadConfig();
   const tools = localTools(cfg);
@@ -84,24 +93,33 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     } else {
       // Real Mailpit and a real S3 server (`npm run setup` installs them; playwright.config.ts stopped
       // the run if one is missing); ASTER_WITHOUT leaves one out and its items are NOT_CHECKED.
-      const mailpit = await localService(tools, 'mailpit', () => startMailpit());
-      if (mailpit) stops.push(mailpit.stop);
-      const s3 = await localService(tools, 's3', () => startS3({ enableBucketVersioning: !activeFault()?.s3Unversioned }));
-      if (s3) stops.push(s3.stop);
-      const office = await startFakeOffice();
-      stops.push(office.close);
       const fault = activeFault();
+      // The services and the target start side by side (none needs another to start); each one
+      // that started is stopped at teardown, also when another failed.
+      const mailpitStart = tracked(
+        stops,
+        localService(tools, 'mailpit', () => startMailpit()),
+        (m) => m?.stop,
+      );
+      const s3Start = tracked(
+        stops,
+        localService(tools, 's3', () => startS3({ enableBucketVersioning: !fault?.s3Unversioned })),
+        (x) => x?.stop,
+      );
+      const officeStart = tracked(stops, startFakeOffice(), (o) => o.close);
       // Rate limits on, as for an internet-facing launch, with bursts the suite's own traffic never
       // trips (helpers/rate/limits.ts); a fault's start options still win (rate-limits-off).
-      const target = await startManagedTarget({
-        binary: cfg.env.ASTER_DRIVE_BIN,
-        beforeStart: fault?.beforeStart,
-        env: { ...managedRateLimitEnv(), ...fault?.targetEnv },
-      });
-      stops.push(async () => {
-        await target.stop();
-        rmSync(target.workdir, { recursive: true, force: true });
-      });
+      const targetStart = tracked(
+        stops,
+        startManagedTarget({ binary: cfg.env.ASTER_DRIVE_BIN, beforeStart: fault?.beforeStart, env: { ...managedRateLimitEnv(), ...fault?.targetEnv } }),
+        (t) => async () => {
+          await t.stop();
+          rmSync(t.workdir, { recursive: true, force: true });
+        },
+      );
+      const failed = (await Promise.allSettled([mailpitStart, s3Start, officeStart, targetStart])).find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      const [mailpit, s3, office, target] = [await mailpitStart, await s3Start, await officeStart, await targetStart];
       // Users reach a managed target through a real reverse proxy (nginx, or Caddy with
       // ASTER_ENTRY=caddy) with TLS from a CA made for this run; a fault run's entry mistake is
       // written into its config.

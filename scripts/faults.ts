@@ -10,6 +10,7 @@
  *   ASTER_DRIVE_BIN=… npm run faults  the faults a real AsterDrive can have also run against that binary
  *   ASTER_FAULTS_OUT=/tmp/x npm run faults   the runs' reports and the matrix go there, not to reports/
  *   npm run faults -- --plan          only print which runs the faults would share
+ *   npm run faults -- --coverage      only print which faults make each checked item fail
  *
  * What a run costs besides its tests (global setup, provisioning, teardown) is paid per run, not
  * per fault: faults with identical inductions, and the faults of one `share` group
@@ -25,8 +26,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { combineFaults } from '../faults/active.js';
 import { FAULTS } from '../faults/catalogue.js';
+import { coverageTable } from '../faults/table.js';
 import { type Fault, realAsterDrive } from '../faults/types.js';
 import type { LaunchReport } from '../reporter/model.js';
+import { parseListing } from '../reporter/suite-listing.js';
 import { runLogged } from './support/run-logged.js';
 
 interface Outcome {
@@ -113,12 +116,26 @@ function suiteListing(): Promise<string> {
   return p;
 }
 
-function runPlaywright(name: string, items: string[], env: Record<string, string>, serial: boolean): Promise<{ code: number; log: string }> {
+/**
+ * The spec files that hold the tests of these items, from the whole-suite listing, plus the
+ * set-up files: the runner then loads only those instead of every spec (the grep still selects).
+ */
+function specFilesFor(items: string[], listing: string | undefined): string[] {
+  if (!listing) return [];
+  const files = parseListing(readFileSync(listing, 'utf8'), ROOT)
+    .filter((t) => t.items.some((i) => items.includes(i)))
+    .map((t) => t.file.replace(/:\d+$/, ''));
+  return files.length ? ['tests/setup', ...new Set(files)] : [];
+}
+
+function runPlaywright(name: string, items: string[], env: Record<string, string>, files: string[]): Promise<{ code: number; log: string }> {
   const dir = path.join(OUT, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const log = path.join(dir, 'run.log');
-  const args = [PLAYWRIGHT_CLI, 'test', '--grep', grepFor(items), '--output', path.join(RESULTS, name), ...(serial ? ['--workers', '1'] : [])];
+  // One worker per run: the matrix runs several runs at once, and a fault run's few checks gain
+  // nothing from a second worker process per project, which costs its start-up each time.
+  const args = [PLAYWRIGHT_CLI, 'test', '--grep', grepFor(items), '--output', path.join(RESULTS, name), '--workers', '1', ...files];
   const runEnv = {
     ...childEnv(),
     ...env,
@@ -167,7 +184,7 @@ async function runJob(j: Job): Promise<Outcome[]> {
     ...(combined ? { ASTER_FAULT: combined.name } : {}),
     ...(listing ? { ASTER_RUN_SUITE_LISTING: listing } : {}),
   };
-  const { log } = await runPlaywright(name, j.items, env, combined?.serial ?? false);
+  const { log } = await runPlaywright(name, j.items, env, specFilesFor(j.items, listing));
   if (listError) writeFileSync(log, `${readFileSync(log, 'utf8')}\n[faults] ${listError}\n`);
   const report = readReport(name);
   const seconds = Math.round((Date.now() - started) / 1000);
@@ -229,9 +246,16 @@ function inductionKey(f: Fault, fns: Map<unknown, number>): string {
 
 /** Why the faults of one `share` group cannot run together (the rules of faults/types.ts), or undefined. */
 function cannotShare(group: Fault[]): string | undefined {
+  const startKeys = new Map<string, string>();
   for (const f of group) {
-    if (!['expectation', 'setting', 'proxy'].includes(f.induction)) return `${f.name} is induced by ${f.induction}`;
-    if (f.targetEnv || f.beforeStart || f.skipStorage || f.s3Unversioned) return `${f.name} changes how the target starts or is provisioned`;
+    if (!['expectation', 'setting', 'proxy', 'start-option', 'service'].includes(f.induction)) return `${f.name} is induced by ${f.induction}`;
+    if (f.beforeStart || f.skipStorage || f.s3Unversioned) return `${f.name} changes how the target is made or provisioned`;
+    // Start options share a target only as variables no other fault of the group sets.
+    for (const k of Object.keys(f.targetEnv ?? {})) {
+      const other = startKeys.get(k);
+      if (other) return `${other} and ${f.name} both set the target variable ${k}`;
+      startKeys.set(k, f.name);
+    }
   }
   for (let a = 0; a < group.length; a++)
     for (let b = a + 1; b < group.length; b++) {
@@ -320,6 +344,11 @@ async function main(): Promise<void> {
   const weight = (j: Job) => (j.faults.length === 0 ? Number.POSITIVE_INFINITY : j.items.length);
   jobs.sort((a, b) => weight(b) - weight(a));
   console.log(`Fault matrix: ${selected.length} fault(s) in ${jobs.length} run(s), ${parallel} at a time${notes.map((n) => `\n  note: ${n}`).join('')}`);
+  if (args.includes('--coverage')) {
+    const checked = new Set(parseListing(readFileSync(await suiteListing(), 'utf8'), ROOT).flatMap((t) => t.items));
+    console.log(coverageTable(checked));
+    return;
+  }
   if (args.includes('--plan')) {
     for (const j of jobs) console.log(`  ${jobName(j)}: ${j.faults.map((f) => f.name).join(', ') || '(no fault)'}; items ${j.items.join(', ')}`);
     return;

@@ -48,6 +48,9 @@ export function readRunState(): RunState {
 }
 
 /** Written by the `checks` gate once setup has completed; the disruptive checks run only after it. */
+/** Set by playwright.config.ts for a filtered run, which has no gate project: its set-up opens the gate (helpers/target/gate.ts). */
+export const GATE_IN_SETUP_ENV = 'ASTER_GATE_IN_SETUP';
+
 export function checksStartedMarker(): string {
   const file = process.env.ASTER_RUN_STATE;
   if (!file) throw new Error('ASTER_RUN_STATE is not set');

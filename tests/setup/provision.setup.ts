@@ -2,15 +2,17 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test as setup } from '@playwright/test';
 import { snapshotOf } from '../../helpers/safety/settings.js';
+import { openGate } from '../../helpers/target/gate.js';
 import { provisionManaged } from '../../helpers/target/provision.js';
 import { signInForSetup } from '../../helpers/target/sign-in.js';
-import { readRunState, writeRunState } from '../../helpers/target/run-state.js';
+import { GATE_IN_SETUP_ENV, readRunState, writeRunState } from '../../helpers/target/run-state.js';
 
 setup('provision the managed target through the public API, as an operator would', async () => {
   const state = readRunState();
   setup.skip(state.mode === 'existing', 'existing deployment: never provisioned or reconfigured by the suite');
   const provisioned = await provisionManaged(state);
   writeRunState(String(process.env.ASTER_RUN_STATE), provisioned);
+  if (process.env[GATE_IN_SETUP_ENV]) await openGate(provisioned);
 });
 
 setup('snapshot the instance settings of the existing deployment', async () => {
@@ -20,4 +22,5 @@ setup('snapshot the instance settings of the existing deployment', async () => {
   // Values with who wrote each last and when, so the teardown can tell the suite's changes from the server's own.
   const settings = snapshotOf(await admin.allConfig());
   writeFileSync(path.join(path.dirname(String(process.env.ASTER_RUN_STATE)), 'settings-before.json'), JSON.stringify(settings), { mode: 0o600 });
+  if (process.env[GATE_IN_SETUP_ENV]) await openGate(state);
 });
