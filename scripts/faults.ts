@@ -323,9 +323,23 @@ function matrix(outcomes: Outcome[], runs: number, minutes: string, notes: strin
   return `${lines.join('\n')}\n`;
 }
 
+const OPTIONS = ['--no-clean', '--plan', '--coverage'];
+const USAGE = `npm run faults -- [fault ...] [--no-clean] [--plan] [--coverage]
+  (no fault named)  every fault, plus a clean run of the same items unless --no-clean
+  --plan            print which runs the faults would share, run nothing
+  --coverage        print which faults make each checked item fail, run nothing
+  ASTER_FAULTS_OUT=dir   where the matrix and each run's reports go (default reports/)
+  ASTER_DRIVE_BIN=path   also run the faults a real AsterDrive can have against that binary`;
+
 async function main(): Promise<void> {
   const started = Date.now();
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const unknown = args.filter((a) => a.startsWith('-') && !OPTIONS.includes(a));
+  if (unknown.length) throw new Error(`unknown option(s): ${unknown.join(', ')}\n${USAGE}`);
   const names = args.filter((a) => !a.startsWith('--'));
   const selected = names.length ? FAULTS.filter((f) => names.includes(f.name)) : FAULTS;
   if (names.length && selected.length !== names.length)
