@@ -335,6 +335,42 @@ export class AsterClient {
   deleteUser(id: number) {
     return this.call('DELETE', `/api/v1/admin/users/${id}`, z.unknown());
   }
+  createPolicy(body: Record<string, unknown>) {
+    return this.call('POST', '/api/v1/admin/policies', S.StoragePolicy, { json: body });
+  }
+  createPolicyGroup(body: { name: string; is_enabled: boolean; is_default: boolean; items: Record<string, unknown>[] }) {
+    return this.call('POST', '/api/v1/admin/policy-groups', S.PolicyGroup, { json: body });
+  }
+  /** Admin → Users → edit (a partial update: only the fields given change). */
+  updateUser(id: number, patch: Record<string, unknown>) {
+    return this.call('PATCH', `/api/v1/admin/users/${id}`, S.AdminUser, { json: patch });
+  }
+  // upstream: src/services/user/account/models.rs MeResponse.profile (src/services/user/profile/info.rs UserProfileInfo).
+  /** The signed-in account's avatar source (`upload`, `gravatar`, `none`). */
+  async avatarSource(): Promise<string | undefined> {
+    const me = await this.call(
+      'GET',
+      '/api/v1/auth/me',
+      z.object({ profile: z.object({ avatar: z.object({ source: z.string().optional() }).passthrough().nullable() }).passthrough() }).passthrough(),
+    );
+    return me.profile.avatar?.source;
+  }
+  setAvatarSource(source: string) {
+    return this.call('PUT', '/api/v1/auth/profile/avatar/source', z.unknown(), { json: { source } });
+  }
+  uploadAvatar(png: Uint8Array) {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'avatar.png');
+    return this.call('POST', '/api/v1/auth/profile/avatar/upload', z.unknown(), { body: form });
+  }
+  /** The avatar as served (the raw answer: a missing avatar is a verdict, not an error). */
+  avatar(size: number): Promise<Response> {
+    return apiStep(`GET /api/v1/auth/profile/avatar/${size}`, () => this.http.raw('GET', `/api/v1/auth/profile/avatar/${size}`));
+  }
+  /** A file's thumbnail as served: 202 while it is still rendering (upstream src/api/routes/files/access.rs). */
+  thumbnail(fileId: number): Promise<Response> {
+    return apiStep('GET /api/v1/files/{id}/thumbnail', () => this.http.raw('GET', `/api/v1/files/${fileId}/thumbnail`));
+  }
   /** The admin "Send test email" (upstream src/services/ops/config/actions.rs); the raw answer, since 503 is a verdict, not an error. */
   sendTestEmail(targetEmail: string) {
     return this.http.raw('POST', '/api/v1/admin/config/mail/action', { json: { action: 'send_test_email', target_email: targetEmail }, timeoutMs: 60_000 });

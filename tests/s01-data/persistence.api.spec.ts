@@ -9,10 +9,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { z } from 'zod';
 import { expect, test } from '../../fixtures/index.js';
 import { LoginError, sessionAnswer } from '../../helpers/api/aster.js';
-import * as S from '../../helpers/api/schemas.js';
 import { checks } from '../../helpers/checklist.js';
 import { loadConfig } from '../../helpers/config.js';
 import { changedSecrets, describeSecrets, octal, readSecrets, runtimeUserOf, usage, walk } from '../../helpers/data/data-dir.js';
@@ -172,21 +170,17 @@ test(
     const admin = await subject.signIn();
     const extraDir = './data/lt-extra-policy';
     const extra = await test.step('add an extra local storage policy and bind the account to it', async () => {
-      const policy = await admin.call('POST', '/api/v1/admin/policies', S.StoragePolicy, {
-        json: localPolicy('Launch suite extra local storage', extraDir, false),
-      });
+      const policy = await admin.createPolicy(localPolicy('Launch suite extra local storage', extraDir, false));
       // The folder policy override (PUT /admin/folders/{id}/policy) is missing from the stand-in
       // (standin/KNOWN-GAPS.md); binding the account to a policy group is the other upstream way.
-      const group = await admin.call('POST', '/api/v1/admin/policy-groups', S.PolicyGroup, {
-        json: {
-          name: 'Launch suite extra local group',
-          is_enabled: true,
-          is_default: false,
-          items: [{ policy_id: policy.id, priority: 1, min_file_size: 0, max_file_size: 0 }],
-        },
+      const group = await admin.createPolicyGroup({
+        name: 'Launch suite extra local group',
+        is_enabled: true,
+        is_default: false,
+        items: [{ policy_id: policy.id, priority: 1, min_file_size: 0, max_file_size: 0 }],
       });
       const self = await admin.me();
-      await admin.call('PATCH', `/api/v1/admin/users/${self.id}`, S.AdminUser, { json: { policy_group_id: group.id } });
+      await admin.updateUser(self.id, { policy_group_id: group.id });
       return policy;
     });
     const body = Buffer.from(`${ns.name('extra-policy')}\n`.repeat(4096));
@@ -225,23 +219,19 @@ test(
     test.setTimeout(run.mode === 'managed' ? 180_000 : 420_000);
     const subject = await restartSubject('avatar');
     const api = await subject.signIn();
-    // upstream: src/services/user/account/models.rs MeResponse.profile (src/services/user/profile/info.rs UserProfileInfo).
-    const previous = (await api.call('GET', '/api/v1/auth/me', z.object({ profile: z.object({ avatar: z.unknown() }).passthrough() }).passthrough())).profile
-      .avatar as { source?: string } | null;
+    const previous = await api.avatarSource();
     if (subject.kind === 'deployment') {
       owned.custom('avatar source', async () => {
         const c = await subject.signIn();
-        await c.call('PUT', '/api/v1/auth/profile/avatar/source', z.unknown(), { json: { source: previous?.source ?? 'none' } });
+        await c.setAvatarSource(previous ?? 'none');
       });
     }
     const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#3a6ea5' } })
       .png()
       .toBuffer();
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'avatar.png');
-    await api.call('POST', '/api/v1/auth/profile/avatar/upload', z.unknown(), { body: form });
+    await api.uploadAvatar(png);
     const get = async (client: typeof api) => {
-      const res = await client.http.raw('GET', '/api/v1/auth/profile/avatar/512');
+      const res = await client.avatar(512);
       return res.status === 200
         ? { status: 200, sha256: sha256(new Uint8Array(await res.arrayBuffer())) }
         : { status: res.status, body: (await res.text()).slice(0, 200) };

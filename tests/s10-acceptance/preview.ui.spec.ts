@@ -32,8 +32,8 @@ test(
       const res = await waitFor(
         'the thumbnail to be generated',
         async () => {
-          const r = await userApi.http.raw('GET', `/api/v1/files/${image.id}/thumbnail`);
-          if (r.status === 202) return undefined; // still rendering (upstream src/api/routes/files/access.rs)
+          const r = await userApi.thumbnail(image.id);
+          if (r.status === 202) return undefined; // still rendering
           return r;
         },
         { timeoutMs: 30_000, intervalMs: 500 },

@@ -52,7 +52,7 @@ test('a background task started by this run completes', checks(['10.11'], '@own-
   const image = await userApi.uploadBytes(ns.name('task', 'png'), await makePng('task probe'), workFolder.id, 'image/png');
   owned.file(userApi, image.id);
   // Asking for a thumbnail queues a thumbnail_generate task (upstream src/services/files/file/thumbnail.rs).
-  await userApi.http.raw('GET', `/api/v1/files/${image.id}/thumbnail`);
+  await userApi.thumbnail(image.id);
   const task = await waitFor(
     'the thumbnail task to finish',
     async () => {
