@@ -186,6 +186,8 @@ export const ACCESS: readonly {
   note?: string;
   /** Why a check that needs it cannot run without it. */
   missing?: string;
+  /** What the NOT_CHECKED of such a check names, when not just `variable`. */
+  names?: string;
   enabled: (e: Env, managed: boolean, known: Known) => boolean;
 }[] = [
   {
@@ -211,7 +213,8 @@ export const ACCESS: readonly {
     need: 'restart',
     alsoItems: '1.1, 1.3, 1.4, 3.1',
     note: "passes carry a note: a restart keeps the container's writable layer, so it proves less",
-    missing: 'a restart cannot be made from outside; run the suite where it may restart the server (ASTER_RECREATE_CMD or ASTER_RESTART_CMD)',
+    missing: 'a restart cannot be made from outside; run the suite where it may restart the server',
+    names: 'ASTER_RECREATE_CMD or ASTER_RESTART_CMD',
     enabled: (e, managed) => Boolean(e.ASTER_RESTART_CMD || e.ASTER_RECREATE_CMD) || managed,
   },
   {
@@ -292,7 +295,8 @@ export function requireNeeds(needs: readonly Need[], run: RunState, cfg: SuiteCo
       if (service) continue;
       throw new Error(`requireNeeds: no ACCESS row for need "${need}"`);
     }
-    if (!row.enabled(cfg.env, run.mode === 'managed', run)) notChecked(row.variable.replace(' + ', ' and '), row.missing ?? `${row.name} is not given`);
+    if (!row.enabled(cfg.env, run.mode === 'managed', run))
+      notChecked(row.names ?? row.variable.replace(' + ', ' and '), row.missing ?? `${row.name} is not given`);
   }
 }
 

@@ -12,14 +12,18 @@ import { runOf } from '../../helpers/namespace.js';
 import { signInRunAccounts } from '../../helpers/safety/accounts.js';
 import { describeChange, judgeSettings, parseSnapshot, recordOf } from '../../helpers/safety/settings.js';
 import { describeLeftover, sweep, unremovedMessage } from '../../helpers/safety/sweep.js';
-import { readRunState } from '../../helpers/target/run-state.js';
+import { checksStartedMarker, readRunState } from '../../helpers/target/run-state.js';
 
 // In order, in one worker: the settings are judged while the run's test users still exist.
 teardown.describe.configure({ mode: 'default' });
 
+/** Set-up did not complete (the gate was never opened): no check ran, so nothing was changed or made. */
+const NO_CHECK_RAN = 'no check ran (set-up did not complete; see its error), so the run changed and made nothing';
+
 teardown('the existing deployment has the same instance settings as before the run', async ({}, testInfo) => {
   const state = readRunState();
   teardown.skip(state.mode === 'managed', 'managed target: settings are the suite’s own');
+  teardown.skip(!existsSync(checksStartedMarker()), NO_CHECK_RAN);
   const file = path.join(path.dirname(String(process.env.ASTER_RUN_STATE)), 'settings-before.json');
   expect(existsSync(file), 'the settings snapshot of the setup step is missing').toBe(true);
   const before = parseSnapshot(JSON.parse(readFileSync(file, 'utf8')));
@@ -46,6 +50,7 @@ teardown('the existing deployment has the same instance settings as before the r
 
 teardown('this run left none of its data behind', async ({}, testInfo) => {
   const state = readRunState();
+  teardown.skip(!existsSync(checksStartedMarker()), NO_CHECK_RAN);
   const accounts = await signInRunAccounts(state);
   const result = await sweep(
     accounts.map((a) => ({ label: a.client.identifier, client: a.client })),
