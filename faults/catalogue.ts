@@ -349,10 +349,11 @@ export const FAULTS: Fault[] = [
   },
   {
     name: 'reset-cooldown-off',
-    description: 'password-reset requests have no cooldown (mail bombing)',
+    // AsterDrive refuses 0 (a positive integer; upstream src/config/auth_runtime.rs), so "off" is the shortest it takes.
+    description: 'password-reset requests have a 1-second cooldown, as good as none (mail bombing)',
     induction: 'setting',
     env: { ASTER_EXPECT_RESET_COOLDOWN_S: '60' },
-    afterProvision: setting('auth_password_reset_request_cooldown_secs', '0'),
+    afterProvision: setting('auth_password_reset_request_cooldown_secs', '1'),
     runs: ['5.6'],
     fails: ['5.6'],
     share: 'independent-b',
