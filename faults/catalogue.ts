@@ -181,16 +181,13 @@ export const FAULTS: Fault[] = [
       if (!policy) throw new Error('no default policy to break');
       await admin.call('PATCH', `/api/v1/admin/policies/${policy.id}`, z.unknown(), {
         json: {
-          connection: {
-            connector_config: {
-              format_version: 1,
-              connector_id: 'asterdrive.storage.local',
-              schema_version: 1,
-              values: { base_path: './data/config.toml/uploads', content_dedup: false },
-            },
-            behavior: {},
-            credential: { mode: 'none' },
+          connector_config: {
+            format_version: 1,
+            connector_id: 'asterdrive.storage.local',
+            schema_version: 1,
+            values: { base_path: './data/config.toml/uploads', content_dedup: false },
           },
+          credential: { mode: 'none' },
         },
       });
     },
@@ -292,14 +289,9 @@ export const FAULTS: Fault[] = [
     afterProvision: async (admin) => {
       const policy = (await admin.policies()).items.find((p) => p.connector_id === 'asterdrive.storage.s3');
       if (!policy) throw new Error('no S3 policy to break (is the S3 server installed? bash .ci/install-services.sh)');
+      // A patch names the connection's parts at the top level (upstream src/api/dto/admin.rs PatchPolicyReq).
       await admin.call('PATCH', `/api/v1/admin/policies/${policy.id}`, z.unknown(), {
-        json: {
-          connection: {
-            ...(policy.connector_config ? { connector_config: policy.connector_config } : {}),
-            behavior: {},
-            credential: { mode: 'static', values: { s3_access_key_id: 'AKIAWRONGKEY', s3_secret_access_key: 'wrong-secret-key-0000000000000000000000' } },
-          },
-        },
+        json: { credential: { mode: 'static', values: { s3_access_key_id: 'AKIAWRONGKEY', s3_secret_access_key: 'wrong-secret-key-0000000000000000000000' } } },
       });
     },
     runs: ['4.6'],
@@ -316,11 +308,8 @@ export const FAULTS: Fault[] = [
       const cc = policy.connector_config as { values: Record<string, unknown> };
       await admin.call('PATCH', `/api/v1/admin/policies/${policy.id}`, z.unknown(), {
         json: {
-          connection: {
-            connector_config: { ...cc, values: { ...cc.values, object_storage_upload_strategy: 'presigned', object_storage_download_strategy: 'presigned' } },
-            behavior: {},
-            credential: { mode: 'static', values: { s3_access_key_id: state.s3.accessKeyId, s3_secret_access_key: state.s3.secretAccessKey } },
-          },
+          connector_config: { ...cc, values: { ...cc.values, object_storage_upload_strategy: 'presigned', object_storage_download_strategy: 'presigned' } },
+          credential: { mode: 'static', values: { s3_access_key_id: state.s3.accessKeyId, s3_secret_access_key: state.s3.secretAccessKey } },
         },
       });
     },

@@ -11,6 +11,8 @@ import { StorageError } from '../../storage/driver.js';
 import { page, q } from '../util.js';
 
 const POLICY_FIELDS = ['name', 'connection', 'max_file_size', 'chunk_size', 'is_default', 'allowed_types'];
+// A patch names the connection's parts at the top level (upstream src/api/dto/admin.rs PatchPolicyReq).
+const PATCH_POLICY_FIELDS = ['name', 'connector_config', 'behavior', 'credential', 'max_file_size', 'chunk_size', 'is_default', 'allowed_types'];
 const DEFAULT_CHUNK = 5 * 1024 * 1024;
 const now = () => new Date().toISOString();
 
@@ -192,13 +194,17 @@ export function adminPolicyRoutes(ctx: Ctx): Router {
     const { user } = authOf(req);
     const p = ctx.storage.policy(parseId(req.params.id as string));
     const body = reqObj(await readJson(req));
-    denyUnknown(body, POLICY_FIELDS);
+    denyUnknown(body, PATCH_POLICY_FIELDS);
     if (body.name !== undefined) {
       if (typeof body.name !== 'string' || !body.name.trim()) throw E.bad('policy name must not be blank');
       p.name = body.name.trim();
     }
-    if (body.connection !== undefined) {
-      const c = parseConnection(body.connection);
+    if (body.connector_config !== undefined || body.behavior !== undefined || body.credential !== undefined) {
+      const c = parseConnection({
+        connector_config: body.connector_config ?? p.connector_config,
+        behavior: body.behavior ?? p.behavior,
+        credential: body.credential ?? p.credential,
+      });
       if (c.connector_config.connector_id !== p.connector_id && store.s.blobs.some((b) => b.policyId === p.id))
         throw E.bad('cannot change the connector of a policy with stored blobs');
       p.connector_id = String(c.connector_config.connector_id);
