@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { finished } from 'node:stream/promises';
 import type { z } from 'zod';
 import { transferProgress } from '../progress.js';
 import { trustRunCa } from '../proxy/trust.js';
@@ -101,19 +102,23 @@ export class Http {
   }
 
   /**
-   * GETs a body and hashes it as it streams in, over Node's http(s) with 1 MiB reads: for large
-   * files about 1.4x the throughput of fetch's web stream (`npm run bench`). A non-2xx answer
-   * throws an ApiError; nothing of the body is held in memory.
+   * GETs a body and hashes it as it streams in, over Node's http(s): for large files about 1.4x the
+   * throughput of fetch's web stream (`npm run bench`). A non-2xx answer throws an ApiError; a
+   * broken or stalled body throws; nothing of the body is held in memory.
    */
   async sha256Of(path: string, opts: { timeoutMs?: number } = {}): Promise<{ sha256: string; bytes: number; status: number }> {
     await trustRunCa();
     const url = new URL(this.url(path));
     const request = url.protocol === 'https:' ? https.request : http.request;
+    let stalled: Error | undefined;
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      // highWaterMark: read 1 MiB per chunk (Node's http honours it; its types do not list it).
+      // highWaterMark: up to 1 MiB buffered before the socket is paused (Node's http honours it; its types do not list it).
       const options = { method: 'GET', headers: this.defaultHeaders(), highWaterMark: 1024 * 1024, timeout: opts.timeoutMs ?? 600_000 } as http.RequestOptions;
       const req = request(url, options, resolve);
-      req.on('timeout', () => req.destroy(new Error(`GET ${url.pathname}: no data for ${(opts.timeoutMs ?? 600_000) / 1000} s`)));
+      req.on('timeout', () => {
+        stalled = new Error(`GET ${url.pathname}: no data for ${(opts.timeoutMs ?? 600_000) / 1000} s`);
+        req.destroy(stalled);
+      });
       req.on('error', reject);
       req.end();
     });
@@ -134,11 +139,20 @@ export class Http {
     const progress = transferProgress(`download of ${url.pathname}`, length > 0 ? length : undefined);
     let bytes = 0;
     try {
-      for await (const chunk of res as AsyncIterable<Buffer>) {
+      // Flowing: each chunk as the parser delivers it (about one TLS record), hashed while it is in
+      // the cache. The async iterator would first concatenate the buffered chunks into new buffers
+      // of up to 1 MiB: a copy of the whole body and twice the full GCs; in the bench's process
+      // that cost 10-20% more CPU. A worker thread for the hash was slower still: on 2 cores
+      // the server and the entry need the other one (scripts/bench.ts, "How to read this").
+      const ended = finished(res);
+      res.on('data', (chunk: Buffer) => {
         hash.update(chunk);
         bytes += chunk.length;
         progress.add(chunk.length);
-      }
+      });
+      await ended.catch((e: unknown) => {
+        throw stalled ?? e;
+      });
     } finally {
       progress.done();
     }
