@@ -7,12 +7,14 @@
  *   (init, one PUT per chunk on one connection, complete), and vs one curl multipart upload of
  *   the whole file (the transport limit of one request);
  * - the suite's streamed download with SHA-256 (AsterClient.downloadSha256) vs curl's download to /dev/null;
- * - the peak RSS of this process (the suite's side of the transfers; curl is another process).
+ * - the peak RSS of this process (the suite's side of the transfers; curl is another process);
+ * - the CPU seconds of the target and the entry (from /proc) during each download: on a machine that
+ *   runs them too, they share its cores with the client, which bounds the suite's download.
  *
  * Writes its result as JSON to the file named by the last argument. Run with --expose-gc.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type AsterClient, LoginError } from '../api/aster.js';
@@ -34,6 +36,8 @@ export interface TransferRound {
   curlDownloadHashS: number;
   /** CPU seconds on the client side: the test process for the suite, curl (and sha256sum) for curl. */
   cpu: { suiteUpload: number; curlChunkedUpload: number; suiteDownload: number; curlDownload: number; curlDownloadHash: number };
+  /** CPU seconds of the target and the entry (their process groups) during the suite's and curl's download; absent in older figures. */
+  serverCpu?: { suiteDownload: number; curlDownload: number };
 }
 
 export interface SizeResult {
@@ -50,6 +54,8 @@ export interface TransferResult {
   target: string;
   entry: string;
   sizes: SizeResult[];
+  /** Cores of the machine that ran client, entry and target. */
+  cores?: number;
 }
 
 /** /usr/bin/time, to count the CPU seconds of curl (and of sha256sum) as process.cpuUsage counts the suite's. */
@@ -90,6 +96,29 @@ function curl(args: string[]): Promise<string> {
   });
 }
 
+/** Clock ticks per second of /proc/<pid>/stat. */
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/**
+ * CPU seconds (user + system) used so far by the processes of the target's process group and of the
+ * entry's (the group of the process started with its configuration file), from /proc; NaN without /proc.
+ */
+function serverCpu(targetPid: number, entryConfig: string): number {
+  if (!existsSync('/proc/self/stat')) return Number.NaN;
+  const procs: { pgrp: number; ticks: number; cmd: string }[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)))
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // After "pid (comm) ": state ppid pgrp … utime (12th) stime (13th).
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.push({ pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]), cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8') });
+    } catch {
+      // Gone meanwhile.
+    }
+  const groups = new Set([targetPid, ...procs.filter((p) => p.cmd.includes(entryConfig)).map((p) => p.pgrp)]);
+  return procs.filter((p) => groups.has(p.pgrp)).reduce((a, p) => a + p.ticks, 0) / CLK_TCK;
+}
+
 /** Wall seconds, and CPU seconds of this process (`cpu`) and of the curl processes it ran (`curlCpu`). */
 async function timed<T>(fn: () => Promise<T>): Promise<{ s: number; cpu: number; curlCpu: number; value: T }> {
   curlCpu = 0;
@@ -123,7 +152,8 @@ async function main(): Promise<void> {
       throw e instanceof LoginError ? new Error(e.message) : e;
     });
     const auth = () => ['--cacert', entry.caPath, '-H', `authorization: Bearer ${api.accessToken}`];
-    const result: TransferResult = { target: binary ? `AsterDrive ${binary}` : 'stand-in', entry: entry.description, sizes: [] };
+    const result: TransferResult = { target: binary ? `AsterDrive ${binary}` : 'stand-in', entry: entry.description, sizes: [], cores: os.cpus().length };
+    const server = () => serverCpu(target.pid, entry.configPath);
     for (const mib of sizes) {
       const file = path.join(dir, `bench-${mib}.bin`);
       const sent = await writeRandomFile(file, mib * MiB);
@@ -145,7 +175,9 @@ async function main(): Promise<void> {
       }, 10);
       for (let r = 0; r < rounds; r++) {
         const up = await timed(() => api.uploadFileChunked(file, null, `suite-${mib}-${r}.bin`));
+        const server0 = server();
         const down = await timed(() => api.downloadSha256(up.value.file.id));
+        const serverDown = server() - server0;
         if (down.value.sha256 !== sent) throw new Error(`hash mismatch after the suite's upload and download of ${mib} MiB`);
         const curlChunked = await timed(async () => {
           const init = data<{ upload_id: string; total_chunks: number }>(
@@ -182,7 +214,9 @@ async function main(): Promise<void> {
             await curl([...auth(), '-F', `file=@${file};filename=single-${mib}-${r}.bin`, `${base}/api/v1/files/upload?declared_size=${mib * MiB}`]),
           ),
         );
+        const server1 = server();
         const curlDown = await timed(() => curl([...auth(), '-o', '/dev/null', `${base}/api/v1/files/${curlChunked.value.id}/download`]));
+        const serverCurlDown = server() - server1;
         const curlDownHash = await timed(async () => {
           const [cmd, argv] = withTime([
             'bash',
@@ -213,6 +247,7 @@ async function main(): Promise<void> {
             curlDownload: curlDown.curlCpu,
             curlDownloadHash: curlDownHash.curlCpu,
           },
+          serverCpu: { suiteDownload: serverDown, curlDownload: serverCurlDown },
         });
         for (const id of [up.value.file.id, curlChunked.value.id, curlSingle.value.id]) await api.deleteFile(id);
         console.error(`[bench] ${result.target}: ${mib} MiB round ${r + 1}/${rounds}: ${JSON.stringify(size.rounds.at(-1))}`);
