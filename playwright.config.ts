@@ -1,9 +1,9 @@
 import { defineConfig, devices } from '@playwright/test';
-import { isTestWorker, localTools, missingToolsMessage } from './helpers/capabilities.js';
-import { ConfigError, loadConfig } from './helpers/config.js';
-import { secretsDir } from './helpers/secrets.js';
-import { blobReporters, disruptiveOnly, NO_TEST, runsDisruptive } from './helpers/shard.js';
-import { GATE_IN_SETUP_ENV } from './helpers/target/run-state.js';
+import { isTestWorker, localTools, missingToolsMessage } from './helpers/catalogue/capabilities.js';
+import { ConfigError, loadConfig } from './helpers/harness/config.js';
+import { secretsDir } from './helpers/harness/secrets.js';
+import { blobReporters, disruptiveOnly, NO_TEST, runsDisruptive } from './helpers/harness/shard.js';
+import { GATE_IN_SETUP_ENV } from './helpers/harness/target/run-state.js';
 
 function config() {
   try {
@@ -51,7 +51,7 @@ if (browser?.state === 'without') process.env.ASTER_CHROMIUM_PROBLEM = browser.d
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
-  globalSetup: './helpers/global-setup.ts',
+  globalSetup: './helpers/harness/global-setup.ts',
   fullyParallel: true,
   workers: process.env.CI ? 2 : undefined,
   forbidOnly: Boolean(process.env.CI),
@@ -64,7 +64,7 @@ export default defineConfig({
     ['junit', { outputFile: `${process.env.ASTER_REPORTS_DIR ?? 'reports'}/junit.xml` }],
     ['./reporter/launch-reporter.ts'],
     ...(process.env.ASTER_JSON_REPORT ? [['json', { outputFile: process.env.ASTER_JSON_REPORT }] as ['json', { outputFile: string }]] : []),
-    // Sharded (--shard=i/n) or ASTER_BLOB_REPORT=1: a blob that `merge-reports --config merge.config.ts` replays (helpers/shard.ts).
+    // Sharded (--shard=i/n) or ASTER_BLOB_REPORT=1: a blob that `merge-reports --config merge.config.ts` replays (helpers/harness/shard.ts).
     ...blobReporters(),
   ],
   use: {
@@ -89,7 +89,7 @@ export default defineConfig({
     {
       name: 'disruptive',
       testMatch: /.*\.api\.spec\.ts/,
-      // In a sharded run only one shard runs them (helpers/shard.ts); a filtered run keeps them everywhere.
+      // In a sharded run only one shard runs them (helpers/harness/shard.ts); a filtered run keeps them everywhere.
       grep: filteredRun() || runsDisruptive() ? /@disruptive/ : NO_TEST,
       // The gate runs in full as a dependency (one quick test); it writes the marker these checks need.
       ...(filteredRun() ? { dependencies: [GATE] } : {}),
@@ -113,7 +113,7 @@ export default defineConfig({
             '--no-first-run',
             '--disable-sync',
             // Chromium ignores Node's CA settings: it accepts exactly the keys global setup lists
-            // (helpers/proxy/trust.ts): the managed entry's certificate and its run CA, or a
+            // (helpers/harness/trust.ts): the managed entry's certificate and its run CA, or a
             // deployment's certificate verified against ASTER_CA_FILE at preflight. Nothing else.
             ...(process.env.ASTER_RUN_ENTRY_SPKI ? [`--ignore-certificate-errors-spki-list=${process.env.ASTER_RUN_ENTRY_SPKI}`] : []),
           ],

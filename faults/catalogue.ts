@@ -6,8 +6,8 @@
 import { chownSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { AsterClient } from '../helpers/api/aster.js';
-import { previewAppRegistry } from '../helpers/wopi/app.js';
+import type { AsterClient } from '../helpers/clients/api/aster.js';
+import { previewAppRegistry } from '../helpers/clients/wopi/app.js';
 import type { Fault } from './types.js';
 
 const setting = (key: string, value: string | string[]) => async (admin: AsterClient) => {
@@ -198,6 +198,8 @@ export const FAULTS: Fault[] = [
     name: 'default-group-disabled',
     description: 'the default policy group was disabled',
     induction: 'setting',
+    standInOnly:
+      'AsterDrive refuses to disable the default policy group ("set another group as default first"), which the real binary answered; the stand-in still lets it happen',
     afterProvision: async (admin) => {
       const group = (await admin.policyGroups()).items.find((g) => g.is_default);
       if (!group) throw new Error('no default policy group to disable');

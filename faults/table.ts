@@ -1,5 +1,5 @@
 /** The coverage table (`npm run faults -- --coverage`): which fault makes which checked item fail. */
-import { SECTIONS } from '../helpers/checklist.js';
+import { SECTIONS } from '../helpers/catalogue/checklist.js';
 import { FAULTS } from './catalogue.js';
 import { NO_FAULT } from './exempt.js';
 import { realAsterDrive } from './types.js';

@@ -1,6 +1,6 @@
-import type { AsterClient } from '../helpers/api/aster.js';
-import type { ProxyFault } from '../helpers/proxy/entry-proxy.js';
-import type { RunState } from '../helpers/target/run-state.js';
+import type { AsterClient } from '../helpers/clients/api/aster.js';
+import type { ProxyFault } from '../helpers/harness/entry-servers/entry-proxy.js';
+import type { RunState } from '../helpers/harness/target/run-state.js';
 
 /** How a fault is induced; `setting` and `proxy` faults can be induced on a real AsterDrive too. */
 export type Induction = 'setting' | 'proxy' | 'expectation' | 'start-option' | 'data-dir' | 'provisioning' | 'service';
@@ -21,7 +21,7 @@ export interface Fault {
   /** Runs in the fresh working directory before the target starts. */
   beforeStart?: (workdir: string) => void;
   /**
-   * Mistakes in the managed entry's nginx config or Caddyfile (helpers/entry-servers/deviations.ts):
+   * Mistakes in the managed entry's nginx config or Caddyfile (helpers/harness/entry-servers/deviations.ts):
    * the run's entry is the base config plus these deviations.
    */
   proxy?: ProxyFault[];
@@ -29,6 +29,8 @@ export interface Fault {
   skipStorage?: boolean;
   /** Applied through the real admin API after provisioning. */
   afterProvision?: (admin: AsterClient, state: RunState) => Promise<void>;
+  /** Why a real AsterDrive cannot be put in this state, although the induction could reach one. */
+  standInOnly?: string;
   /** The run's own S3 bucket starts without versioning. */
   s3Unversioned?: boolean;
   /**
@@ -49,5 +51,5 @@ export interface Fault {
 }
 
 export function realAsterDrive(f: Fault): boolean {
-  return f.induction !== 'start-option';
+  return f.induction !== 'start-option' && !f.standInOnly;
 }

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { CHECKLIST_ANNOTATION } from '../helpers/checklist.js';
+import { CHECKLIST_ANNOTATION } from '../helpers/catalogue/checklist.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, renderSummary } from './markdown.js';
 import { combineTargets, isMergeRun, parseTargetAnnotation, type ShardTarget, TARGET_ANNOTATION } from './merge.js';
@@ -16,7 +16,7 @@ import { scrubArtifacts } from './scrub.js';
 import { loadSignoffs } from './signoffs.js';
 import { listWholeSuite, type SuiteListing, testKey } from './suite-listing.js';
 import { stripAnsi } from './text.js';
-import { blobDir, blobReporters } from '../helpers/shard.js';
+import { blobDir, blobReporters } from '../helpers/harness/shard.js';
 import { buildReport, exitCodeFor } from './verdict.js';
 import { loadWaivers } from './waivers.js';
 
@@ -180,7 +180,7 @@ export default class LaunchReporter implements Reporter {
 }
 
 /**
- * The target kind global setup learned, from the run state it wrote (helpers/target/run-state.ts:
+ * The target kind global setup learned, from the run state it wrote (helpers/harness/target/run-state.ts:
  * 'deployment' | 'asterdrive-binary' | 'standin'). Read while the file exists (onBegin runs after
  * global setup, onEnd after its teardown removed it); else the first word of the description
  * global setup puts in ASTER_RUN_TARGET_KIND (e.g. "standin behind nginx 1.22.1").

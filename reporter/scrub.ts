@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { allSecrets, redact } from '../helpers/secrets.js';
+import { allSecrets, redact } from '../helpers/harness/secrets.js';
 
 type Visit = (text: string, where: string) => string;
 

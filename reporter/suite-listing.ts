@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { CHECKLIST_ANNOTATION } from '../helpers/checklist.js';
+import { CHECKLIST_ANNOTATION } from '../helpers/catalogue/checklist.js';
 import type { ListedTest } from './model.js';
 
 export function testKey(project: string, absFile: string, line: number, column: number, title: string): string {

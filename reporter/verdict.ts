@@ -12,7 +12,7 @@
  * - INCOMPLETE otherwise, listing what is missing and what would complete it;
  * - a filtered run is PARTIAL: its verdict covers the selected items only and is never GO.
  */
-import { rerunCommand, SECTIONS } from '../helpers/checklist.js';
+import { rerunCommand, SECTIONS } from '../helpers/catalogue/checklist.js';
 import type { ItemNote, ItemReport, ItemStatus, LaunchReport, ListedTest, MissingItem, SectionReport, Signoff, TestRecord, Verdict } from './model.js';
 import { firstLine, linkFrom, stripAnsi } from './text.js';
 import type { Waiver } from './waivers.js';
@@ -22,7 +22,7 @@ const OUTCOME_TYPES = ['not_checked', 'manual', 'n_a'] as const;
 /** Annotation types that structure the report rather than qualify a result. */
 const SAFETY_NOTES = new Set(['swept', 'sweep_incomplete', 'settings_changed']);
 const STRUCTURAL = new Set(['checklist', 'section', 'not_checked', 'manual', 'n_a', 'skip', 'fixme', 'fail', 'slow', 'cleanup_failed', ...SAFETY_NOTES]);
-/** The annotation a test leaves when its pass holds only as far as the note says (helpers/verdict.ts `qualifiedPass`). */
+/** The annotation a test leaves when its pass holds only as far as the note says (helpers/catalogue/verdict.ts `qualifiedPass`). */
 export const QUALIFIED_ANNOTATION = 'qualified';
 
 function skipOutcome(t: TestRecord): { status: ItemStatus; reason: string; expected: boolean } {

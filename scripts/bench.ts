@@ -3,12 +3,12 @@
  * ASTER_DRIVE_BIN names one, on a real AsterDrive binary. Writes reports/bench.md and
  * reports/bench.json (ASTER_BENCH_OUT: another directory).
  *
- * - Transfers (helpers/bench/transfer.ts, one process per target, behind the managed nginx entry):
+ * - Transfers (helpers/harness/bench/transfer.ts, one process per target, behind the managed nginx entry):
  *   the suite's chunked upload of 64 MiB and 512 MiB vs curl (same protocol on one connection, and
  *   one multipart request), the suite's streamed, hashed download vs curl's (to /dev/null, and
  *   through sha256sum), the test process's peak RSS per size. Goals: at least 0.8x curl's
  *   throughput; under 50 MiB more peak RSS for 512 MiB than for 64 MiB.
- * - The whole launch run with 1 and with 2 workers (helpers/bench/timing-reporter.ts): speed-up
+ * - The whole launch run with 1 and with 2 workers (helpers/harness/bench/timing-reporter.ts): speed-up
  *   (goal: at least 1.6x) and the share of wall time in setup and sign-ins (goal: at most 10%).
  *
  *   npm run bench                          everything (the suite runs take a few minutes each)
@@ -20,9 +20,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Timing } from '../helpers/bench/timing-reporter.js';
+import type { Timing } from '../helpers/harness/bench/timing-reporter.js';
 import { type LoggedRun, runLogged } from './support/run-logged.js';
-import type { SizeResult, TransferResult, TransferRound } from '../helpers/bench/transfer.js';
+import type { SizeResult, TransferResult, TransferRound } from '../helpers/harness/bench/transfer.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const OUT = path.resolve(process.env.ASTER_BENCH_OUT || path.join(ROOT, 'reports'));
@@ -116,7 +116,7 @@ async function transfer(target: Target): Promise<TransferResult> {
   const out = path.join(WORK, `transfer-${target.key}.json`);
   rmSync(out, { force: true });
   const log = path.join(WORK, `transfer-${target.key}.log`);
-  const r = await run(process.execPath, ['--expose-gc', TSX, path.join(ROOT, 'helpers', 'bench', 'transfer.ts'), out], baseEnv(target), log);
+  const r = await run(process.execPath, ['--expose-gc', TSX, path.join(ROOT, 'helpers', 'harness', 'bench', 'transfer.ts'), out], baseEnv(target), log);
   if (r.code !== 0 || !existsSync(out)) throw new Error(`the transfer bench failed (exit ${r.code}); see ${path.relative(ROOT, log)}`);
   return JSON.parse(readFileSync(out, 'utf8')) as TransferResult;
 }
@@ -143,7 +143,7 @@ async function suiteRun(target: Target, workers: number): Promise<SuiteRun> {
     '--output',
     path.join(dir, 'test-results'),
     // The configuration's reporters but html and junit (their cost is the same either way), plus the timing.
-    '--reporter=dot,./reporter/launch-reporter.ts,./helpers/bench/timing-reporter.ts',
+    '--reporter=dot,./reporter/launch-reporter.ts,./helpers/harness/bench/timing-reporter.ts',
   ];
   const load0 = os.loadavg()[0];
   const r = await run(process.execPath, args, env, log);

@@ -1,6 +1,6 @@
-/** Rewrites the README's table of optional access from helpers/capabilities.ts (ACCESS). */
+/** Rewrites the README's table of optional access from helpers/catalogue/capabilities.ts (ACCESS). */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CAPABILITY_TABLE_END, CAPABILITY_TABLE_START, capabilityTable } from '../helpers/capabilities.js';
+import { CAPABILITY_TABLE_END, CAPABILITY_TABLE_START, capabilityTable } from '../helpers/catalogue/capabilities.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const start = readme.indexOf(CAPABILITY_TABLE_START);

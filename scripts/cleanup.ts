@@ -2,13 +2,13 @@
  * `npm run cleanup [-- --dry-run] [-- --run r1a2b3c]`: removes what interrupted launch runs left on
  * the target in .env (ASTER_BASE_URL or nothing = nothing to do): namespaced files and folders
  * wherever they are (and their trash entries), shares of them, WebDAV accounts and test users.
- * Names outside the run namespace are never touched. The same sweep (helpers/safety/sweep.ts) runs
+ * Names outside the run namespace are never touched. The same sweep (helpers/harness/safety/sweep.ts) runs
  * at the end of every run for that run's own data.
  */
-import { AsterClient } from '../helpers/api/aster.js';
-import { ConfigError, loadConfig } from '../helpers/config.js';
-import { RUN_ID } from '../helpers/namespace.js';
-import { cleanupCommand, findLeftovers, type SweepAccount, sweep } from '../helpers/safety/sweep.js';
+import { AsterClient } from '../helpers/clients/api/aster.js';
+import { ConfigError, loadConfig } from '../helpers/harness/config.js';
+import { RUN_ID } from '../helpers/harness/namespace.js';
+import { cleanupCommand, findLeftovers, type SweepAccount, sweep } from '../helpers/harness/safety/sweep.js';
 
 async function main(): Promise<void> {
   const dryRun = process.argv.includes('--dry-run');

@@ -1,6 +1,6 @@
 /**
  * Records the contract the stand-in is held to (issue 11): runs the launch suite's `api` project
- * against a managed real AsterDrive with the recording hook on (helpers/api/contract-hook.ts),
+ * against a managed real AsterDrive with the recording hook on (helpers/clients/api/contract-hook.ts),
  * condenses every request it made into one file per endpoint, and captures the panel's screens
  * the page objects use as normalised aria snapshots.
  *
@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
-import { resolveChromium } from '../helpers/chromium.js';
+import { resolveChromium } from '../helpers/harness/chromium.js';
 import { CONTRACT_NAME, CONTRACT_ROOT, condense, recordScreens, recordSuite, SCREENS, writeEndpoints, writeScreens } from '../unit/support/contract.js';
 
 const args = process.argv.slice(2);

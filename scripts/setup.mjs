@@ -120,7 +120,7 @@ function isExecutable(file) {
   }
 }
 
-/** Like helpers/services/process.ts findBinary: $ENV_VAR, then the tools dir, then PATH (+ sbin dirs). */
+/** Like helpers/harness/services/process.ts findBinary: $ENV_VAR, then the tools dir, then PATH (+ sbin dirs). */
 function findBinary(name, envVar) {
   if (envVar && process.env[envVar]) return isExecutable(process.env[envVar]) ? process.env[envVar] : null;
   if (envVar) {
@@ -201,7 +201,7 @@ const depsReady = results.at(-1).ok;
 
 // ---- 3. Chromium ------------------------------------------------------------------------------
 const cfg = settings();
-const OS_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser']; // as helpers/chromium.ts
+const OS_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser']; // as helpers/harness/chromium.ts
 
 async function playwrightChromium() {
   try {
@@ -224,7 +224,7 @@ function playwrightChromiumDir() {
   }
 }
 
-/** Where the suite will find Chromium (the order of helpers/chromium.ts), or null. */
+/** Where the suite will find Chromium (the order of helpers/harness/chromium.ts), or null. */
 async function findChromium() {
   if (cfg.chromium) return existsSync(cfg.chromium) ? cfg.chromium : null;
   return (playwrightChromiumDir() ? await playwrightChromium() : null) ?? OS_CHROMIUM.find((p) => existsSync(p)) ?? null;

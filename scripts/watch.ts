@@ -13,11 +13,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AsterClient } from '../helpers/api/aster.js';
-import { ConfigError, loadConfig } from '../helpers/config.js';
-import { trustInThisProcess } from '../helpers/proxy/trust.js';
-import { collectSignals, type WatchTarget } from '../helpers/watch/signals.js';
-import { plannedRounds, runWatch } from '../helpers/watch/run.js';
+import type { AsterClient } from '../helpers/clients/api/aster.js';
+import { ConfigError, loadConfig } from '../helpers/harness/config.js';
+import { trustInThisProcess } from '../helpers/harness/trust.js';
+import { collectSignals, type WatchTarget } from '../helpers/harness/watch/signals.js';
+import { plannedRounds, runWatch } from '../helpers/harness/watch/run.js';
 
 function option(name: string, fallback?: number): number | undefined {
   const args = process.argv.slice(2);

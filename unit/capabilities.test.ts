@@ -1,14 +1,14 @@
 /**
  * One place says which optional access enables which items: the checks declare what they need
- * (`checks(..., { needs })`), helpers/capabilities.ts ACCESS says which variable gives it, and the
+ * (`checks(..., { needs })`), helpers/catalogue/capabilities.ts ACCESS says which variable gives it, and the
  * README's table is generated from both. Every check that reports NOT_CHECKED for want of a
  * variable names one that ACCESS lists for its item.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ACCESS, accessItems, capabilityTable, NEEDS } from '../helpers/capabilities.js';
-import { compactItems, declaredNeeds, expandItems } from '../helpers/needs-scan.js';
+import { ACCESS, accessItems, capabilityTable, NEEDS } from '../helpers/catalogue/capabilities.js';
+import { compactItems, declaredNeeds, expandItems } from '../helpers/catalogue/needs-scan.js';
 
 const expand = (items: string) => new Set(expandItems(items));
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { allItems, findItem, SAFETY_TAGS, SECTION_TAGS } from '../helpers/checklist.js';
+import { allItems, findItem, SAFETY_TAGS, SECTION_TAGS } from '../helpers/catalogue/checklist.js';
 import { listSuite } from './support/list-suite.js';
 
 test('every suite test carries one section tag, one safety tag and known checklist items of that section', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import dotenv from 'dotenv';
-import { ConfigError, parseConfig, VARIABLES } from '../helpers/config.js';
+import { ConfigError, parseConfig, VARIABLES } from '../helpers/harness/config.js';
 
 const BAD = [
   { env: { ASTER_BASE_URL: 'ftp://x' }, name: 'ASTER_BASE_URL', says: 'http:// or https://' },

@@ -11,8 +11,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
-import type { Shape, ShapeObject } from '../helpers/api/contract-hook.js';
-import { resolveChromium } from '../helpers/chromium.js';
+import type { Shape, ShapeObject } from '../helpers/clients/api/contract-hook.js';
+import { resolveChromium } from '../helpers/harness/chromium.js';
 import {
   CONTRACT_NAME,
   CONTRACT_ROOT,

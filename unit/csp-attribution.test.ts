@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { attributeViolations, consoleErrorIsOwn, samePolicy } from '../helpers/entry/csp.js';
+import { attributeViolations, consoleErrorIsOwn, samePolicy } from '../helpers/judges/csp.js';
 
 const META = "default-src 'self'; script-src 'self' 'unsafe-inline'; img-src 'self' data: blob:";
 const HEADER = `${META}; frame-ancestors 'self'`;

@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { FAULTS } from '../faults/catalogue.js';
 import { NO_FAULT } from '../faults/exempt.js';
 import { coverageTable } from '../faults/table.js';
-import { findItem } from '../helpers/checklist.js';
+import { findItem } from '../helpers/catalogue/checklist.js';
 import { listSuite } from './support/list-suite.js';
 
 test('every checked item is proved by a fault that makes it fail', () => {

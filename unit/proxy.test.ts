@@ -1,5 +1,5 @@
 /**
- * The managed target's entry (helpers/proxy/entry-proxy.ts): a real nginx and a real Caddy in
+ * The managed target's entry (helpers/harness/entry-servers/entry-proxy.ts): a real nginx and a real Caddy in
  * front of a tiny upstream, with the run's CA. The base config of each behaves as AsterDrive's
  * reverse-proxy guide asks; each fault's deviation makes the mistake the fault matrix relies on.
  * Also: the TLS trust of Node clients and the certificate preflight of a deployment.
@@ -13,10 +13,10 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { makeRunCa } from '../helpers/entry-servers/ca.js';
-import { SSE_READ_TIMEOUT_S } from '../helpers/entry-servers/deviations.js';
-import { SSE_PATH } from '../helpers/entry-servers/nginx.js';
-import { findServerBinary } from '../helpers/entry-servers/server.js';
+import { makeRunCa } from '../helpers/harness/entry-servers/ca.js';
+import { SSE_READ_TIMEOUT_S } from '../helpers/harness/entry-servers/deviations.js';
+import { SSE_PATH } from '../helpers/harness/entry-servers/nginx.js';
+import { findServerBinary } from '../helpers/harness/entry-servers/server.js';
 import {
   chooseServer,
   DEVIATIONS,
@@ -29,9 +29,9 @@ import {
   type ProxyFault,
   parseFaults,
   startEntry,
-} from '../helpers/proxy/entry-proxy.js';
-import { CertificateProblem, verifyServerCertificate } from '../helpers/proxy/trust.js';
-import { CertificatePreflightError, preflightCertificate } from '../helpers/target/preflight.js';
+} from '../helpers/harness/entry-servers/entry-proxy.js';
+import { CertificateProblem, verifyServerCertificate } from '../helpers/harness/trust.js';
+import { CertificatePreflightError, preflightCertificate } from '../helpers/harness/target/preflight.js';
 
 const SERVERS: EntryServerName[] = ['nginx', 'caddy'];
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');

@@ -11,10 +11,10 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { type RunResult, run } from './support/run.js';
 import { z } from 'zod';
-import { AsterClient } from '../helpers/api/aster.js';
-import { freePort } from '../helpers/target/free-port.js';
-import { bootstrapFresh, generatedPassword } from '../helpers/target/provision.js';
-import { waitFor } from '../helpers/target/wait.js';
+import { AsterClient } from '../helpers/clients/api/aster.js';
+import { freePort } from '../helpers/harness/target/free-port.js';
+import { bootstrapFresh, generatedPassword } from '../helpers/harness/target/provision.js';
+import { waitFor } from '../helpers/harness/target/wait.js';
 
 const ROOT = process.cwd();
 test.describe.configure({ mode: 'serial', timeout: 600_000 });

@@ -4,7 +4,7 @@
  * (issue 18: `media_processing_registry_json`).
  */
 import { expect, test } from '@playwright/test';
-import { describeChange, judgeSettings, parseSnapshot, type SettingRecord, snapshotOf } from '../helpers/safety/settings.js';
+import { describeChange, judgeSettings, parseSnapshot, type SettingRecord, snapshotOf } from '../helpers/judges/settings.js';
 
 const T0 = '2026-05-01T10:00:00Z';
 const T1 = '2026-05-01T10:05:00Z';

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { ApiError, Http } from '../helpers/api/http.js';
+import { ApiError, Http } from '../helpers/clients/api/http.js';
 
 const MiB = 1024 * 1024;
 const body = randomBytes(24 * MiB + 12_345);

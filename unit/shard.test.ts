@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { run } from './support/run.js';
 import { combineTargets } from '../reporter/merge.js';
-import { blobReporters, runsDisruptive, shardOf } from '../helpers/shard.js';
+import { blobReporters, runsDisruptive, shardOf } from '../helpers/harness/shard.js';
 
 test.describe.configure({ timeout: 900_000 });
 

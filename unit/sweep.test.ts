@@ -15,14 +15,14 @@ import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { z } from 'zod';
 import { OwnedData } from '../fixtures/owned-data.js';
-import { AsterClient } from '../helpers/api/aster.js';
-import { ApiError } from '../helpers/api/http.js';
-import { snapshotOf } from '../helpers/safety/settings.js';
-import { findLeftovers, findLive, leftBy, type SweepAccount, sweep, unremovedMessage } from '../helpers/safety/sweep.js';
-import { freePort } from '../helpers/target/free-port.js';
-import { bootstrapFresh, generatedPassword } from '../helpers/target/provision.js';
-import type { RunState } from '../helpers/target/run-state.js';
-import { waitFor } from '../helpers/target/wait.js';
+import { AsterClient } from '../helpers/clients/api/aster.js';
+import { ApiError } from '../helpers/clients/api/http.js';
+import { snapshotOf } from '../helpers/judges/settings.js';
+import { findLeftovers, findLive, leftBy, type SweepAccount, sweep, unremovedMessage } from '../helpers/harness/safety/sweep.js';
+import { freePort } from '../helpers/harness/target/free-port.js';
+import { bootstrapFresh, generatedPassword } from '../helpers/harness/target/provision.js';
+import type { RunState } from '../helpers/harness/target/run-state.js';
+import { waitFor } from '../helpers/harness/target/wait.js';
 
 const ROOT = process.cwd();
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
@@ -129,6 +129,8 @@ function runTeardown(R: string, label: string) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'run-state.json'), JSON.stringify(state), { mode: 0o600 });
+  // The gate was opened: checks ran, so the teardown compares and sweeps (tests/setup/verify.teardown.ts).
+  writeFileSync(path.join(dir, 'run-state.json.checks-started'), new Date().toISOString());
   const config = path.join(dir, 'teardown.config.mjs');
   writeFileSync(
     config,

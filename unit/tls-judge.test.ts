@@ -1,9 +1,9 @@
 /**
- * The TLS judge of 2.1 and 2.10 (helpers/entry/tls.ts): what makes an origin's certificate or
+ * The TLS judge of 2.1 and 2.10 (helpers/judges/tls.ts): what makes an origin's certificate or
  * protocol versions unfit for launch, each with its fix.
  */
 import { expect, test } from '@playwright/test';
-import { type TlsView, tlsProblems } from '../helpers/entry/tls.js';
+import { type TlsView, tlsProblems } from '../helpers/judges/tls.js';
 
 const good: TlsView = {
   origin: 'https://drive.example.com',

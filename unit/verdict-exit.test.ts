@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { allItems } from '../helpers/checklist.js';
+import { allItems } from '../helpers/catalogue/checklist.js';
 import type { LaunchReport } from '../reporter/model.js';
 import { signoff } from './support/verdict-input.js';
 

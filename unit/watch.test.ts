@@ -13,12 +13,12 @@ import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { chromium } from 'playwright-core';
 import { z } from 'zod';
-import { AsterClient } from '../helpers/api/aster.js';
-import { freePort } from '../helpers/target/free-port.js';
-import { bootstrapFresh, generatedPassword } from '../helpers/target/provision.js';
-import { waitFor } from '../helpers/target/wait.js';
-import { plannedRounds, runWatch } from '../helpers/watch/run.js';
-import { type WatchFile, type WatchRound, worsening } from '../helpers/watch/trend.js';
+import { AsterClient } from '../helpers/clients/api/aster.js';
+import { freePort } from '../helpers/harness/target/free-port.js';
+import { bootstrapFresh, generatedPassword } from '../helpers/harness/target/provision.js';
+import { waitFor } from '../helpers/harness/target/wait.js';
+import { plannedRounds, runWatch } from '../helpers/harness/watch/run.js';
+import { type WatchFile, type WatchRound, worsening } from '../helpers/harness/watch/trend.js';
 
 const ROOT = process.cwd();
 

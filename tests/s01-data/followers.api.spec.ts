@@ -1,7 +1,7 @@
 import { test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { followerNodes } from '../../helpers/followers.js';
-import { manual, notApplicable } from '../../helpers/verdict.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { followerNodes } from '../../helpers/clients/followers.js';
+import { manual, notApplicable } from '../../helpers/catalogue/verdict.js';
 
 test("a follower node's managed ingress root is persisted", checks(['1.6'], '@readonly'), async ({ adminApi, evidence }) => {
   const nodes = await followerNodes(adminApi);

@@ -2,14 +2,14 @@
  * 2.7: no global Content-Security-Policy from the proxy overrides AsterDrive's own: the panel's
  * pages (sign-in, file browser, trash, a share page, an image preview) run in a real browser
  * without a `securitypolicyviolation` event or CSP console error under a policy AsterDrive did not
- * send (helpers/entry/csp.ts tells them apart). What trips AsterDrive's own policy is evidence only.
+ * send (helpers/judges/csp.ts tells them apart). What trips AsterDrive's own policy is evidence only.
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, PANEL_PREFERENCES, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { attributeViolations, consoleErrorIsOwn, samePolicy, type Violation } from '../../helpers/entry/csp.js';
-import { entryOf } from '../../helpers/entry/entry.js';
-import { makePng } from '../../helpers/files/generate.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { attributeViolations, consoleErrorIsOwn, samePolicy, type Violation } from '../../helpers/judges/csp.js';
+import { entryOf } from '../../helpers/clients/entry/entry.js';
+import { makePng } from '../../helpers/clients/files/generate.js';
 import { FileBrowser } from '../../pages/file-browser.js';
 
 /** Records every CSP violation of the document (and its frames) before any page script runs. */

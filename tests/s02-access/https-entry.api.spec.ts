@@ -4,10 +4,10 @@
  * sends HSTS. Results carry the MDN HTTP Observatory expectation names (anchors §6a).
  */
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { entryOf } from '../../helpers/entry/entry.js';
-import { certMinDays, inspectTls, tlsProblems } from '../../helpers/entry/tls.js';
-import { type Hop, hstsOf, REDIRECTION_PASSES, redirectionOf, SIX_MONTHS } from '../../helpers/entry/observatory.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { entryOf } from '../../helpers/clients/entry/entry.js';
+import { certMinDays, inspectTls, tlsProblems } from '../../helpers/judges/tls.js';
+import { type Hop, hstsOf, REDIRECTION_PASSES, redirectionOf, SIX_MONTHS } from '../../helpers/judges/observatory.js';
 
 const NGINX_REDIRECT = 'server { listen 80; server_name <your host>; return 301 https://$host$request_uri; }';
 const NGINX_HSTS = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;';

@@ -6,18 +6,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '../../fixtures/index.js';
-import { FileInfo } from '../../helpers/api/schemas.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { type Answer, answerOf, classify, explain } from '../../helpers/entry/answer.js';
-import { entryOf } from '../../helpers/entry/entry.js';
-import { EventStream, HEARTBEAT_S, STORAGE_EVENTS_PATH } from '../../helpers/entry/event-stream.js';
-import { multipartStream, randomStream, slowDownload, streamedRequest } from '../../helpers/entry/transfer.js';
-import { makeOffice, makePng, OFFICE_MIME } from '../../helpers/files/generate.js';
-import { registerSecret } from '../../helpers/secrets.js';
-import { notChecked } from '../../helpers/verdict.js';
-import { createDavAccount } from '../../helpers/webdav.js';
-import { wopiAppFor } from '../../helpers/wopi/app.js';
+import { FileInfo } from '../../helpers/clients/api/schemas.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { type Answer, answerOf, classify, explain } from '../../helpers/clients/entry/answer.js';
+import { entryOf } from '../../helpers/clients/entry/entry.js';
+import { EventStream, HEARTBEAT_S, STORAGE_EVENTS_PATH } from '../../helpers/clients/entry/event-stream.js';
+import { multipartStream, randomStream, slowDownload, streamedRequest } from '../../helpers/clients/entry/transfer.js';
+import { makeOffice, makePng, OFFICE_MIME } from '../../helpers/clients/files/generate.js';
+import { registerSecret } from '../../helpers/harness/secrets.js';
+import { notChecked } from '../../helpers/catalogue/verdict.js';
+import { createDavAccount } from '../../helpers/clients/webdav.js';
+import { wopiAppFor } from '../../helpers/clients/wopi/app.js';
 
 const MiB = 1024 * 1024;
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;

@@ -11,12 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { expect, type Names, PANEL_PREFERENCES, test } from '../../fixtures/index.js';
 import type { OwnedData } from '../../fixtures/owned-data.js';
-import type { AsterClient, Credentials } from '../../helpers/api/aster.js';
-import { WopiOpen } from '../../helpers/api/schemas.js';
-import { checks } from '../../helpers/checklist.js';
-import { answerOf, explain } from '../../helpers/entry/answer.js';
-import { aliasOf, entryOf, isHttpsOrigin, originOf } from '../../helpers/entry/entry.js';
-import { certMinDays, inspectTls, tlsProblems } from '../../helpers/entry/tls.js';
+import type { AsterClient, Credentials } from '../../helpers/clients/api/aster.js';
+import { WopiOpen } from '../../helpers/clients/api/schemas.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { answerOf, explain } from '../../helpers/clients/entry/answer.js';
+import { aliasOf, entryOf, isHttpsOrigin, originOf } from '../../helpers/clients/entry/entry.js';
+import { certMinDays, inspectTls, tlsProblems } from '../../helpers/judges/tls.js';
 import {
   expectedOriginFor,
   expectedShareOrigin,
@@ -26,14 +26,14 @@ import {
   panelShareLink,
   publicSiteUrls,
   shareLinkProblem,
-} from '../../helpers/entry/public-site.js';
-import { destinationProbe, originProbe, type Probe, reachable, tell, webdavEndpointVia } from '../../helpers/entry/server-view.js';
-import { makeOffice, OFFICE_MIME } from '../../helpers/files/generate.js';
-import type { RunState } from '../../helpers/target/run-state.js';
-import { registerSecret } from '../../helpers/secrets.js';
-import { notApplicable, notChecked } from '../../helpers/verdict.js';
-import { createDavAccount } from '../../helpers/webdav.js';
-import { wopiAppFor } from '../../helpers/wopi/app.js';
+} from '../../helpers/clients/entry/public-site.js';
+import { destinationProbe, originProbe, type Probe, reachable, tell, webdavEndpointVia } from '../../helpers/clients/entry/server-view.js';
+import { makeOffice, OFFICE_MIME } from '../../helpers/clients/files/generate.js';
+import type { RunState } from '../../helpers/harness/target/run-state.js';
+import { registerSecret } from '../../helpers/harness/secrets.js';
+import { notApplicable, notChecked } from '../../helpers/catalogue/verdict.js';
+import { createDavAccount } from '../../helpers/clients/webdav.js';
+import { wopiAppFor } from '../../helpers/clients/wopi/app.js';
 
 const NGINX_HOST = 'proxy_set_header Host $host; proxy_set_header X-Forwarded-Host $host;';
 const NGINX_PROTO =
@@ -45,7 +45,7 @@ function withScheme(origin: string, scheme: 'http:' | 'https:'): string {
   return u.origin;
 }
 
-/** Runs both probes of the server's view of the request origin (helpers/entry/server-view.ts). */
+/** Runs both probes of the server's view of the request origin (helpers/clients/entry/server-view.ts). */
 async function serverView(run: RunState, userApi: AsterClient, workFolderId: number, creds: { identifier: string; password: string }, entries: string[]) {
   const current = entryOf(run).current;
   const probes: Probe[] = [];

@@ -17,14 +17,14 @@
  */
 import { z } from 'zod';
 import { expect, test } from '../../fixtures/index.js';
-import type { AsterClient } from '../../helpers/api/aster.js';
-import { offsetPage, UserInfo } from '../../helpers/api/schemas.js';
-import { checks } from '../../helpers/checklist.js';
-import { envelopeCode } from '../../helpers/entry/answer.js';
-import { freshLogin, logout } from '../../helpers/entry/cookies.js';
-import { entryOf } from '../../helpers/entry/entry.js';
-import { judgePassword, MIN_LENGTH } from '../../helpers/entry/passwords.js';
-import { manual, notChecked, qualifiedPass } from '../../helpers/verdict.js';
+import type { AsterClient } from '../../helpers/clients/api/aster.js';
+import { offsetPage, UserInfo } from '../../helpers/clients/api/schemas.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { envelopeCode } from '../../helpers/clients/entry/answer.js';
+import { freshLogin, logout } from '../../helpers/judges/cookies.js';
+import { entryOf } from '../../helpers/clients/entry/entry.js';
+import { judgePassword, MIN_LENGTH } from '../../helpers/judges/passwords.js';
+import { manual, notChecked, qualifiedPass } from '../../helpers/catalogue/verdict.js';
 
 // upstream: src/services/user/account/models.rs UserInfo (created_at always sent).
 const Admin = UserInfo.extend({ created_at: z.string().optional() });

@@ -3,11 +3,11 @@
  * the proxy), read by cookie name (anchors §6d), and the settings behind them, read only.
  */
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { AUTH_COOKIES, type AuthCookieName, cookieProblems, freshLogin, logout, type ParsedCookie, refresh } from '../../helpers/entry/cookies.js';
-import { entryOf } from '../../helpers/entry/entry.js';
-import { notChecked } from '../../helpers/verdict.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { AUTH_COOKIES, type AuthCookieName, cookieProblems, freshLogin, logout, type ParsedCookie, refresh } from '../../helpers/judges/cookies.js';
+import { entryOf } from '../../helpers/clients/entry/entry.js';
+import { notChecked } from '../../helpers/catalogue/verdict.js';
 
 const NAMES = Object.keys(AUTH_COOKIES) as AuthCookieName[];
 const SETTING_FIX =

@@ -16,16 +16,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../../fixtures/index.js';
-import { sessionAnswer } from '../../helpers/api/aster.js';
-import { Http } from '../../helpers/api/http.js';
-import * as S from '../../helpers/api/schemas.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { freshLogin } from '../../helpers/entry/cookies.js';
-import { registerSecret } from '../../helpers/secrets.js';
-import { generatedPassword } from '../../helpers/target/provision.js';
-import { restartManaged, restartWithCommand, startTwin } from '../../helpers/target/restart.js';
-import { notChecked, qualifiedPass } from '../../helpers/verdict.js';
+import { sessionAnswer } from '../../helpers/clients/api/aster.js';
+import { Http } from '../../helpers/clients/api/http.js';
+import * as S from '../../helpers/clients/api/schemas.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { freshLogin } from '../../helpers/judges/cookies.js';
+import { registerSecret } from '../../helpers/harness/secrets.js';
+import { generatedPassword } from '../../helpers/harness/target/provision.js';
+import { restartManaged, restartWithCommand, startTwin } from '../../helpers/harness/target/restart.js';
+import { notChecked, qualifiedPass } from '../../helpers/catalogue/verdict.js';
 
 const FIX =
   'set a fixed [auth] jwt_secret in data/config.toml (a long random value, e.g. `openssl rand -hex 32`) on a persisted volume, or pass a fixed ASTER__AUTH__JWT_SECRET; a new value per start signs everybody out at every restart';

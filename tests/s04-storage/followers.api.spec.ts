@@ -1,7 +1,7 @@
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { followerNodes } from '../../helpers/followers.js';
-import { manual, notApplicable } from '../../helpers/verdict.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { followerNodes } from '../../helpers/clients/followers.js';
+import { manual, notApplicable } from '../../helpers/catalogue/verdict.js';
 
 test('follower nodes are enrolled and enabled', checks(['4.7'], '@readonly'), async ({ adminApi, evidence }) => {
   const nodes = await followerNodes(adminApi);

@@ -1,9 +1,9 @@
 import { expect, test } from '../../fixtures/index.js';
-import type { AsterClient } from '../../helpers/api/aster.js';
-import { parseCode } from '../../helpers/api/http.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { notChecked, qualifiedPass } from '../../helpers/verdict.js';
+import type { AsterClient } from '../../helpers/clients/api/aster.js';
+import { parseCode } from '../../helpers/clients/api/http.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { notChecked, qualifiedPass } from '../../helpers/catalogue/verdict.js';
 
 const MiB = 1024 * 1024;
 

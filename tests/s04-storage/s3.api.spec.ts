@@ -1,9 +1,9 @@
 import { GetBucketCorsCommand } from '@aws-sdk/client-s3';
 import { expect, test } from '../../fixtures/index.js';
-import { parseCode } from '../../helpers/api/http.js';
-import { checks } from '../../helpers/checklist.js';
-import { bucketPolicies, corsPreflight, objectUrl, operatorAccess, type Preflight, s3Client } from '../../helpers/s3.js';
-import { notApplicable } from '../../helpers/verdict.js';
+import { parseCode } from '../../helpers/clients/api/http.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { bucketPolicies, corsPreflight, objectUrl, operatorAccess, type Preflight, s3Client } from '../../helpers/clients/s3.js';
+import { notApplicable } from '../../helpers/catalogue/verdict.js';
 
 /** Request headers a presigned upload and a ranged download send (upstream docs, storage-backends/s3 §12). */
 const UPLOAD_HEADERS = ['content-type'];

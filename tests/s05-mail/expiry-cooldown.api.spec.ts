@@ -1,9 +1,9 @@
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig, type VarName } from '../../helpers/config.js';
-import { createTempUser } from '../../helpers/mail/accounts.js';
-import { mailDomain, messageEvidence, runAddress } from '../../helpers/mail/mailpit.js';
-import { notApplicable, notChecked } from '../../helpers/verdict.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig, type VarName } from '../../helpers/harness/config.js';
+import { createTempUser } from '../../helpers/clients/mail/accounts.js';
+import { mailDomain, messageEvidence, runAddress } from '../../helpers/clients/mail/mailpit.js';
+import { notApplicable, notChecked } from '../../helpers/catalogue/verdict.js';
 
 /** Link lifetimes and cooldowns (upstream src/config/auth_runtime.rs) and the variables that state the plan. */
 const PLAN: { variable: VarName; key: string; what: string }[] = [

@@ -1,9 +1,9 @@
 import { expect, test } from '../../fixtures/index.js';
-import { AsterClient, login } from '../../helpers/api/aster.js';
-import { checks } from '../../helpers/checklist.js';
-import { createTempUser, tempPassword } from '../../helpers/mail/accounts.js';
-import { expectSiteLinkOrigin, findLink, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/mail/mailpit.js';
-import { registerSecret } from '../../helpers/secrets.js';
+import { AsterClient, login } from '../../helpers/clients/api/aster.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { createTempUser, tempPassword } from '../../helpers/clients/mail/accounts.js';
+import { expectSiteLinkOrigin, findLink, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/clients/mail/mailpit.js';
+import { registerSecret } from '../../helpers/harness/secrets.js';
 
 const RESET_PATH = '/reset-password';
 const CONFIRM_PATH = '/api/v1/auth/contact-verification/confirm';

@@ -1,12 +1,12 @@
 import { expect, test } from '../../fixtures/index.js';
-import { login } from '../../helpers/api/aster.js';
-import { parseCode } from '../../helpers/api/http.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { removeUserNamed, tempPassword, tempUsername } from '../../helpers/mail/accounts.js';
-import { expectSiteLinkOrigin, findLink, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/mail/mailpit.js';
-import { notApplicable, notChecked } from '../../helpers/verdict.js';
-import type { AsterClient } from '../../helpers/api/aster.js';
+import { login } from '../../helpers/clients/api/aster.js';
+import { parseCode } from '../../helpers/clients/api/http.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { removeUserNamed, tempPassword, tempUsername } from '../../helpers/clients/mail/accounts.js';
+import { expectSiteLinkOrigin, findLink, mailDomain, messageEvidence, redactToken, runAddress } from '../../helpers/clients/mail/mailpit.js';
+import { notApplicable, notChecked } from '../../helpers/catalogue/verdict.js';
+import type { AsterClient } from '../../helpers/clients/api/aster.js';
 
 const CONFIRM_PATH = '/api/v1/auth/contact-verification/confirm';
 

@@ -1,7 +1,7 @@
 import { expect, test } from '../../fixtures/index.js';
-import { parseCode } from '../../helpers/api/http.js';
-import { checks } from '../../helpers/checklist.js';
-import { mailDomain, messageEvidence, runAddress } from '../../helpers/mail/mailpit.js';
+import { parseCode } from '../../helpers/clients/api/http.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { mailDomain, messageEvidence, runAddress } from '../../helpers/clients/mail/mailpit.js';
 
 const SUBJECT = 'AsterDrive SMTP test';
 const SMTP_KEYS = ['mail_smtp_host', 'mail_smtp_port', 'mail_security', 'mail_smtp_username', 'mail_from_address', 'mail_from_name'];

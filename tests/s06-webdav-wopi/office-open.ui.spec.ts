@@ -1,11 +1,11 @@
 import type { Response } from '@playwright/test';
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import type { OfficeKind } from '../../helpers/files/generate.js';
-import { registerSecret } from '../../helpers/secrets.js';
-import { notChecked } from '../../helpers/verdict.js';
-import { appLabel, publicPreviewApps, wopiAppInPanel } from '../../helpers/wopi/app.js';
-import { uploadOfficeFile } from '../../helpers/wopi/office-session.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import type { OfficeKind } from '../../helpers/clients/files/generate.js';
+import { registerSecret } from '../../helpers/harness/secrets.js';
+import { notChecked } from '../../helpers/catalogue/verdict.js';
+import { appLabel, publicPreviewApps, wopiAppInPanel } from '../../helpers/clients/wopi/app.js';
+import { uploadOfficeFile } from '../../helpers/clients/wopi/office-session.js';
 import { OpenMethodChooser } from '../../pages/open-method-chooser.js';
 import { WopiPreview } from '../../pages/wopi-preview.js';
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { WebDAVClientError } from 'webdav';
 import { expect, test } from '../../fixtures/index.js';
-import { headersOf } from '../../helpers/api/http.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { sha256 } from '../../helpers/files/hash.js';
-import { createDavAccount, ifHeader, lock, unlock } from '../../helpers/webdav.js';
+import { headersOf } from '../../helpers/clients/api/http.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { sha256 } from '../../helpers/clients/files/hash.js';
+import { createDavAccount, ifHeader, lock, unlock } from '../../helpers/clients/webdav.js';
 
 /** AsterDrive's own refusal (upstream src/webdav/responses.rs): the proxy's 401 would not carry this realm. */
 const REALM = /Basic\s+realm="AsterDrive WebDAV"/i;

@@ -1,14 +1,22 @@
 import { expect, test } from '../../fixtures/index.js';
-import type { AsterClient } from '../../helpers/api/aster.js';
-import { checks } from '../../helpers/checklist.js';
-import { makeOffice, type OfficeKind } from '../../helpers/files/generate.js';
-import { sha256, sha256OfResponse } from '../../helpers/files/hash.js';
-import type { RunState } from '../../helpers/target/run-state.js';
-import { notApplicable, notChecked } from '../../helpers/verdict.js';
-import { appLabel, previewAppRegistry, publicPreviewApps, Registry, wopiAppFor, wopiAppInPanel } from '../../helpers/wopi/app.js';
-import { WopiSession } from '../../helpers/wopi/client.js';
-import { actionsFor, type Discovery, parseDiscovery } from '../../helpers/wopi/discovery.js';
-import { describeCalls, fileInfoOf, type HostCall, launchSession, officeEditAndSave, recordCall, uploadOfficeFile } from '../../helpers/wopi/office-session.js';
+import type { AsterClient } from '../../helpers/clients/api/aster.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { makeOffice, type OfficeKind } from '../../helpers/clients/files/generate.js';
+import { sha256, sha256OfResponse } from '../../helpers/clients/files/hash.js';
+import type { RunState } from '../../helpers/harness/target/run-state.js';
+import { notApplicable, notChecked } from '../../helpers/catalogue/verdict.js';
+import { appLabel, previewAppRegistry, publicPreviewApps, Registry, wopiAppFor, wopiAppInPanel } from '../../helpers/clients/wopi/app.js';
+import { WopiSession } from '../../helpers/clients/wopi/client.js';
+import { actionsFor, type Discovery, parseDiscovery } from '../../helpers/clients/wopi/discovery.js';
+import {
+  describeCalls,
+  fileInfoOf,
+  type HostCall,
+  launchSession,
+  officeEditAndSave,
+  recordCall,
+  uploadOfficeFile,
+} from '../../helpers/clients/wopi/office-session.js';
 
 const KINDS: OfficeKind[] = ['docx', 'xlsx', 'pptx'];
 

@@ -1,8 +1,8 @@
 import { GetBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { bucketPolicies, operatorAccess, s3Client } from '../../helpers/s3.js';
-import { manual, notApplicable, notChecked } from '../../helpers/verdict.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { bucketPolicies, operatorAccess, s3Client } from '../../helpers/clients/s3.js';
+import { manual, notApplicable, notChecked } from '../../helpers/catalogue/verdict.js';
 
 test('a backup of config.toml, database, local storage, avatars and policy directories exists', checks(['7.1'], '@readonly'), async () => {
   manual('the last backup holds data/config.toml, the database, every local storage directory and data/avatar, and it can be read back');

@@ -9,14 +9,14 @@
  *   command must leave the server running), ASTER_DOCTOR_CMD for doctor.
  */
 import { expect, test } from '../../fixtures/index.js';
-import type { AsterClient } from '../../helpers/api/aster.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { type DoctorResult, managedDoctorArgv, runDoctor } from '../../helpers/data/doctor.js';
-import { downloadHash, folderExists, makeRecords, publicShare, type Records, trashRoundTrip, verifyRecords } from '../../helpers/data/operations.js';
-import { runShell } from '../../helpers/data/shell.js';
-import { Twin } from '../../helpers/data/twin.js';
-import { waitReady } from '../../helpers/target/restart.js';
+import type { AsterClient } from '../../helpers/clients/api/aster.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { type DoctorResult, managedDoctorArgv, runDoctor } from '../../helpers/clients/data/doctor.js';
+import { downloadHash, folderExists, makeRecords, publicShare, type Records, trashRoundTrip, verifyRecords } from '../../helpers/clients/data/operations.js';
+import { runShell } from '../../helpers/harness/shell.js';
+import { Twin } from '../../helpers/harness/target/twin.js';
+import { waitReady } from '../../helpers/harness/target/restart.js';
 
 const FIX = 'fix the backup so it holds data/config.toml, the database, every local storage directory and data/avatar, and rehearse again';
 

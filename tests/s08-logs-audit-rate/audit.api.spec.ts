@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { serverEnvironment } from '../../helpers/data/server-env.js';
-import { manual, notChecked } from '../../helpers/verdict.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { serverEnvironment } from '../../helpers/clients/data/server-env.js';
+import { manual, notChecked } from '../../helpers/catalogue/verdict.js';
 
 /** Actions a launch needs on record (upstream crates/aster_drive_model/src/types/audit.rs). */
 const KEY_ACTIONS = ['user_login', 'file_upload', 'file_delete', 'file_restore', 'share_create', 'file_edit', 'config_update', 'admin_create_user'];

@@ -16,12 +16,12 @@
  * - ASTER_EXPECT_RATE_LIMITS=on|off: the plan for 8.5 (managed targets run with limits on).
  */
 import { expect, test } from '../../fixtures/index.js';
-import { explain } from '../../helpers/entry/answer.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { MANAGED_LIMITS, type TierProbe, tierProbes } from '../../helpers/rate/limits.js';
-import { isAsterRateLimit, type ProbeResult, parallelBurst, probeTier, recover, summarize } from '../../helpers/rate/probe.js';
-import { notChecked } from '../../helpers/verdict.js';
+import { explain } from '../../helpers/clients/entry/answer.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { MANAGED_LIMITS, type TierProbe, tierProbes } from '../../helpers/judges/rate-limits.js';
+import { isAsterRateLimit, type ProbeResult, parallelBurst, probeTier, recover, summarize } from '../../helpers/clients/rate-probe.js';
+import { notChecked } from '../../helpers/catalogue/verdict.js';
 
 const ENABLE =
   "turn AsterDrive's limits on: `[rate_limit] enabled = true` in data/config.toml (or ASTER__RATE_LIMIT__ENABLED=true), with burst_size / seconds_per_request per tier sized for the site, and restart AsterDrive";

@@ -1,7 +1,7 @@
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { scrape, scraperMetricsUrl } from '../../helpers/metrics.js';
-import { manual } from '../../helpers/verdict.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { scrape, scraperMetricsUrl } from '../../helpers/clients/metrics.js';
+import { manual } from '../../helpers/catalogue/verdict.js';
 
 /** Families the launch checklist asks to see (item 9.5), by area (upstream crates/aster_drive_metrics/src/lib.rs). */
 const REQUIRED: Record<string, string[]> = {

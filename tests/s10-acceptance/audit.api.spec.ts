@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '../../fixtures/index.js';
-import { AsterClient } from '../../helpers/api/aster.js';
-import { checks } from '../../helpers/checklist.js';
-import { makeOffice } from '../../helpers/files/generate.js';
-import { waitFor } from '../../helpers/target/wait.js';
-import { createDavAccount } from '../../helpers/webdav.js';
-import { wopiAppFor } from '../../helpers/wopi/app.js';
-import { WopiSession } from '../../helpers/wopi/client.js';
+import { AsterClient } from '../../helpers/clients/api/aster.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { makeOffice } from '../../helpers/clients/files/generate.js';
+import { waitFor } from '../../helpers/harness/target/wait.js';
+import { createDavAccount } from '../../helpers/clients/webdav.js';
+import { wopiAppFor } from '../../helpers/clients/wopi/app.js';
+import { WopiSession } from '../../helpers/clients/wopi/client.js';
 
 test(
   "Admin → Audit Logs records this run's key operations under AsterDrive's action names",

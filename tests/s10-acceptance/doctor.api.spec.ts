@@ -1,11 +1,11 @@
 /**
  * 10.13: `aster_drive doctor` passes, judged by its status and exit code (its `ok` field is true
- * even when checks fail; helpers/data/doctor.ts).
+ * even when checks fail; helpers/clients/data/doctor.ts).
  */
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { runDoctor } from '../../helpers/data/doctor.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { runDoctor } from '../../helpers/clients/data/doctor.js';
 
 test('aster_drive doctor passes (judged by its status, not its ok field)', checks(['10.13'], '@readonly', { needs: ['doctor'] }), async ({ run, evidence }) => {
   const cmd = loadConfig().env.ASTER_DOCTOR_CMD ?? String(run.managed?.doctorCmd);

@@ -1,7 +1,7 @@
 import { expect, test } from '../../fixtures/index.js';
-import { ReadyResp, envelope } from '../../helpers/api/schemas.js';
-import { checks } from '../../helpers/checklist.js';
-import { scrape, scraperMetricsUrl } from '../../helpers/metrics.js';
+import { ReadyResp, envelope } from '../../helpers/clients/api/schemas.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { scrape, scraperMetricsUrl } from '../../helpers/clients/metrics.js';
 
 test.describe('final acceptance: health endpoints', () => {
   test('/health answers 200 {"status":"ok"}', checks(['10.1'], '@readonly'), async ({ run, evidence }) => {

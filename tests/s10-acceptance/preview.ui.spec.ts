@@ -1,9 +1,9 @@
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { makePdf, makePng } from '../../helpers/files/generate.js';
-import { headersOf } from '../../helpers/api/http.js';
-import { sha256, sha256OfResponse } from '../../helpers/files/hash.js';
-import { waitFor } from '../../helpers/target/wait.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { makePdf, makePng } from '../../helpers/clients/files/generate.js';
+import { headersOf } from '../../helpers/clients/api/http.js';
+import { sha256, sha256OfResponse } from '../../helpers/clients/files/hash.js';
+import { waitFor } from '../../helpers/harness/target/wait.js';
 
 test(
   'a file downloads intact, an image and a PDF preview, the thumbnail is an image',

@@ -1,5 +1,5 @@
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
 import { AppShell } from '../../pages/app-shell.js';
 import { LoginPage } from '../../pages/login-page.js';
 

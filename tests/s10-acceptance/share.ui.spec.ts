@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { sha256 } from '../../helpers/files/hash.js';
-import { registerSecret } from '../../helpers/secrets.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { sha256 } from '../../helpers/clients/files/hash.js';
+import { registerSecret } from '../../helpers/harness/secrets.js';
 import { PublicSharePage } from '../../pages/public-share-page.js';
 import { ShareDialog } from '../../pages/share-dialog.js';
 

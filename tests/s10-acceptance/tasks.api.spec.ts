@@ -1,8 +1,8 @@
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { qualifiedPass } from '../../helpers/verdict.js';
-import { makePng } from '../../helpers/files/generate.js';
-import { waitFor } from '../../helpers/target/wait.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { qualifiedPass } from '../../helpers/catalogue/verdict.js';
+import { makePng } from '../../helpers/clients/files/generate.js';
+import { waitFor } from '../../helpers/harness/target/wait.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { writeRandomFile } from '../../helpers/files/generate.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { writeRandomFile } from '../../helpers/clients/files/generate.js';
 
 test(
   'a large file goes up through the chunked upload API and comes back byte for byte',

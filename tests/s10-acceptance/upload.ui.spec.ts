@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { sha256, sha256OfResponse } from '../../helpers/files/hash.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { sha256, sha256OfResponse } from '../../helpers/clients/files/hash.js';
 
 test(
   'a small file uploads through the panel file chooser, intact',

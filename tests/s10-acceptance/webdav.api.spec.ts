@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { sha256 } from '../../helpers/files/hash.js';
-import { createDavAccount } from '../../helpers/webdav.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { sha256 } from '../../helpers/clients/files/hash.js';
+import { createDavAccount } from '../../helpers/clients/webdav.js';
 
 test(
   'a real WebDAV client lists, uploads, overwrites, downloads and deletes; the API sees its writes',

@@ -1,10 +1,10 @@
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { makeOffice, OFFICE_MIME, type OfficeKind } from '../../helpers/files/generate.js';
-import { sha256, sha256OfResponse } from '../../helpers/files/hash.js';
-import { notChecked } from '../../helpers/verdict.js';
-import { wopiAppFor } from '../../helpers/wopi/app.js';
-import { WopiSession } from '../../helpers/wopi/client.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { makeOffice, OFFICE_MIME, type OfficeKind } from '../../helpers/clients/files/generate.js';
+import { sha256, sha256OfResponse } from '../../helpers/clients/files/hash.js';
+import { notChecked } from '../../helpers/catalogue/verdict.js';
+import { wopiAppFor } from '../../helpers/clients/wopi/app.js';
+import { WopiSession } from '../../helpers/clients/wopi/client.js';
 
 for (const kind of ['docx', 'xlsx', 'pptx'] as OfficeKind[]) {
   test(

@@ -7,9 +7,9 @@
  */
 import path from 'node:path';
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { mib, usage, walk } from '../../helpers/data/data-dir.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { mib, usage, walk } from '../../helpers/judges/data-dir.js';
 
 const STALE_MS = 24 * 3600 * 1000;
 const MANAGED_MAX_TEMP_MB = 1024;

@@ -5,10 +5,10 @@
  * users reach, and open the share for an anonymous visitor.
  */
 import { expect, PANEL_PREFERENCES, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { entryOf } from '../../helpers/entry/entry.js';
-import { expectedShareOrigin, linkOrigin, publicSiteUrls, shareLinkProblem } from '../../helpers/entry/public-site.js';
-import { reachable } from '../../helpers/entry/server-view.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { entryOf } from '../../helpers/clients/entry/entry.js';
+import { expectedShareOrigin, linkOrigin, publicSiteUrls, shareLinkProblem } from '../../helpers/clients/entry/public-site.js';
+import { reachable } from '../../helpers/clients/entry/server-view.js';
 import { ShareDialog } from '../../pages/share-dialog.js';
 
 test(

@@ -1,6 +1,6 @@
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { createDavAccount, lock, unlock } from '../../helpers/webdav.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { createDavAccount, lock, unlock } from '../../helpers/clients/webdav.js';
 
 test('WebDAV clients do not leave locks behind', checks(['11.6'], '@own-data'), async ({ run, adminApi, userApi, workFolder, owned, ns, evidence }) => {
   const account = await createDavAccount(userApi, `lt${run.runId}lk`, workFolder.id);

@@ -1,9 +1,9 @@
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
-import { scrape, scraperMetricsUrl } from '../../helpers/metrics.js';
-import { ownRateLimited, thisRunOwn429 } from '../../helpers/target/own-traffic.js';
-import { notChecked, qualifiedPass } from '../../helpers/verdict.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
+import { scrape, scraperMetricsUrl } from '../../helpers/clients/metrics.js';
+import { ownRateLimited, thisRunOwn429 } from '../../helpers/harness/target/own-traffic.js';
+import { notChecked, qualifiedPass } from '../../helpers/catalogue/verdict.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Client errors that point at the platform rather than at a user's mistake. */

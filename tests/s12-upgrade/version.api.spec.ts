@@ -1,7 +1,7 @@
 /** 12.1: the running version and its build are known, and match ASTER_EXPECT_VERSION when given. */
 import { expect, test } from '../../fixtures/index.js';
-import { checks } from '../../helpers/checklist.js';
-import { loadConfig } from '../../helpers/config.js';
+import { checks } from '../../helpers/catalogue/checklist.js';
+import { loadConfig } from '../../helpers/harness/config.js';
 
 const normal = (v: string) => v.trim().replace(/^v/i, '');
 

@@ -5,8 +5,8 @@
  * A filtered run has no gate project: its set-up opens the gate (playwright.config.ts).
  */
 import { test as gate } from '@playwright/test';
-import { openGate } from '../../helpers/target/gate.js';
-import { readRunState } from '../../helpers/target/run-state.js';
+import { openGate } from '../../helpers/harness/target/gate.js';
+import { readRunState } from '../../helpers/harness/target/run-state.js';
 
 gate('the provisioned target accepts the administrator before the checks start', async () => {
   await openGate(readRunState());

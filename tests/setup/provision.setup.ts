@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test as setup } from '@playwright/test';
-import { snapshotOf } from '../../helpers/safety/settings.js';
-import { openGate } from '../../helpers/target/gate.js';
-import { provisionManaged } from '../../helpers/target/provision.js';
-import { signInForSetup } from '../../helpers/target/sign-in.js';
-import { GATE_IN_SETUP_ENV, readRunState, writeRunState } from '../../helpers/target/run-state.js';
+import { snapshotOf } from '../../helpers/judges/settings.js';
+import { openGate } from '../../helpers/harness/target/gate.js';
+import { provisionManaged } from '../../helpers/harness/target/provision.js';
+import { signInForSetup } from '../../helpers/harness/target/sign-in.js';
+import { GATE_IN_SETUP_ENV, readRunState, writeRunState } from '../../helpers/harness/target/run-state.js';
 
 setup('provision the managed target through the public API, as an operator would', async () => {
   const state = readRunState();

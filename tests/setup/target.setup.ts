@@ -4,7 +4,7 @@
  * reporter of a merged sharded run learns each shard's target from here (reporter/merge.ts).
  */
 import { test as setup } from '@playwright/test';
-import { readRunState } from '../../helpers/target/run-state.js';
+import { readRunState } from '../../helpers/harness/target/run-state.js';
 import { TARGET_ANNOTATION, targetAnnotation } from '../../reporter/merge.js';
 
 setup('record the target for the launch report', async ({}, testInfo) => {

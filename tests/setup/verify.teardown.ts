@@ -8,11 +8,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test as teardown } from '@playwright/test';
-import { runOf } from '../../helpers/namespace.js';
-import { signInRunAccounts } from '../../helpers/safety/accounts.js';
-import { describeChange, judgeSettings, parseSnapshot, recordOf } from '../../helpers/safety/settings.js';
-import { describeLeftover, sweep, unremovedMessage } from '../../helpers/safety/sweep.js';
-import { checksStartedMarker, readRunState } from '../../helpers/target/run-state.js';
+import { runOf } from '../../helpers/harness/namespace.js';
+import { signInRunAccounts } from '../../helpers/harness/safety/accounts.js';
+import { describeChange, judgeSettings, parseSnapshot, recordOf } from '../../helpers/judges/settings.js';
+import { describeLeftover, sweep, unremovedMessage } from '../../helpers/harness/safety/sweep.js';
+import { checksStartedMarker, readRunState } from '../../helpers/harness/target/run-state.js';
 
 // In order, in one worker: the settings are judged while the run's test users still exist.
 teardown.describe.configure({ mode: 'default' });

@@ -1,6 +1,6 @@
 /**
  * The recorded contract (issue 11): condensing the suite's recorded exchanges
- * (helpers/api/contract-hook.ts) into per-endpoint facts, capturing the panel's screens as
+ * (helpers/clients/api/contract-hook.ts) into per-endpoint facts, capturing the panel's screens as
  * normalised aria snapshots, and comparing a stand-in recording with the real one.
  * Used by scripts/record-contract.ts (records the real binary) and unit/contract-replay.test.ts.
  */
@@ -9,11 +9,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { z } from 'zod';
-import { AsterClient, type Credentials } from '../../helpers/api/aster.js';
-import { type ContractLine, type CookieFact, mergeShapes, type Shape, splitShape } from '../../helpers/api/contract-hook.js';
-import { makePng } from '../../helpers/files/generate.js';
-import { removeWorkdir, startManagedTarget } from '../../helpers/target/managed.js';
-import { bootstrapFresh, generatedPassword } from '../../helpers/target/provision.js';
+import { AsterClient, type Credentials } from '../../helpers/clients/api/aster.js';
+import { type ContractLine, type CookieFact, mergeShapes, type Shape, splitShape } from '../../helpers/clients/api/contract-hook.js';
+import { makePng } from '../../helpers/clients/files/generate.js';
+import { removeWorkdir, startManagedTarget } from '../../helpers/harness/target/managed.js';
+import { bootstrapFresh, generatedPassword } from '../../helpers/harness/target/provision.js';
 
 export const CONTRACT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../standin/contract');
 export const CONTRACT_NAME = 'asterdrive-0.5.0';

@@ -1,5 +1,5 @@
 /** Builders for the verdict unit tests: test records, a full-suite listing, waivers and sign-offs. */
-import { allItems } from '../../helpers/checklist.js';
+import { allItems } from '../../helpers/catalogue/checklist.js';
 import type { ListedTest, Signoff, TestRecord } from '../../reporter/model.js';
 import { type BuildInput, buildReport } from '../../reporter/verdict.js';
 import type { Waiver } from '../../reporter/waivers.js';

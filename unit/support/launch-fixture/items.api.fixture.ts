@@ -1,7 +1,7 @@
 /** One test per automated checklist item; FIXTURE_FAIL / FIXTURE_NOT_CHECKED / FIXTURE_QUALIFIED name one item each. */
 import { test } from '@playwright/test';
-import { allItems, checks } from '../../../helpers/checklist.js';
-import { notChecked, qualifiedPass } from '../../../helpers/verdict.js';
+import { allItems, checks } from '../../../helpers/catalogue/checklist.js';
+import { notChecked, qualifiedPass } from '../../../helpers/catalogue/verdict.js';
 
 for (const i of allItems().filter((x) => x.kind !== 'manual')) {
   test(`item ${i.id}`, checks([i.id], '@readonly'), () => {
