@@ -10,6 +10,6 @@ export default defineConfig({
     { name: 'unit', testDir: './unit', testMatch: /.*\.test\.ts/ },
     { name: 'standin', testDir: './standin/test', testMatch: /.*\.test\.ts/, testIgnore: /webdav\// },
     { name: 'standin-webdav', testDir: './standin/test/webdav', testMatch: /.*\.test\.ts/ },
-    { name: 'services', testDir: './helpers/services', testMatch: /.*\.test\.ts/ },
+    { name: 'services', testDir: './helpers/harness/services', testMatch: /.*\.test\.ts/ },
   ],
 });

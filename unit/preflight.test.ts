@@ -4,16 +4,19 @@
  * the command that fixes it; a run that goes without them (`--project api`, ASTER_WITHOUT) does not.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { localTools, missingToolsMessage } from '../helpers/catalogue/capabilities.js';
 import { browserProjectSelected } from '../helpers/harness/chromium.js';
 import { parseConfig } from '../helpers/harness/config.js';
 
-const emptyTools = mkdtempSync(path.join(os.tmpdir(), 'aster-empty-tools-'));
-test.afterAll(() => rmSync(emptyTools, { recursive: true, force: true }));
+/** A tools directory with nothing in it, in the test's own output (Playwright clears it on the next run). */
+function emptyToolsDir(): string {
+  const dir = test.info().outputPath('empty-tools');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** `npx playwright test` as a user types it, on a managed target (no .env). */
 function launchRun(env: Record<string, string>, args: string[] = []) {
@@ -46,6 +49,7 @@ test('a run without a browser stops before anything starts, with exit 2, naming 
 });
 
 test('a managed run without Mailpit and the S3 server stops before anything starts, with exit 2, naming both and the fix', () => {
+  const emptyTools = emptyToolsDir();
   const r = launchRun({
     ASTER_TOOLS_DIR: emptyTools,
     MAILPIT_BIN: '',
@@ -62,7 +66,7 @@ test('a managed run without Mailpit and the S3 server stops before anything star
 });
 
 test('--list needs no browser', () => {
-  const r = launchRun({ PLAYWRIGHT_CHROMIUM_EXECUTABLE: '/nonexistent', ASTER_TOOLS_DIR: emptyTools }, ['--list', '--grep', '@item-10\\.5\\b']);
+  const r = launchRun({ PLAYWRIGHT_CHROMIUM_EXECUTABLE: '/nonexistent', ASTER_TOOLS_DIR: emptyToolsDir() }, ['--list', '--grep', '@item-10\\.5\\b']);
   expect(r.status, r.stderr).toBe(0);
 });
 

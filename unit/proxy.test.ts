@@ -534,7 +534,7 @@ test.describe('TLS trust', () => {
 
   /** `npx playwright test --project api` against `origin` as an existing deployment; its exit code and output. */
   async function preflightRun(origin: string, extraEnv: Record<string, string> = {}): Promise<{ code: number; out: string }> {
-    const run = spawn('npx', ['playwright', 'test', '--project', 'api', '--output', path.join(os.tmpdir(), `aster-trust-run-${process.pid}`)], {
+    const run = spawn('npx', ['playwright', 'test', '--project', 'api', '--output', test.info().outputPath('run')], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -542,7 +542,8 @@ test.describe('TLS trust', () => {
         ASTER_ADMIN_USER: 'admin',
         ASTER_ADMIN_PASSWORD: 'not-used-here',
         ASTER_ENV_FILE: path.join(os.tmpdir(), 'no-such-env-file'),
-        ASTER_REPORTS_DIR: path.join(os.tmpdir(), `aster-trust-reports-${process.pid}`),
+        ASTER_REPORTS_DIR: test.info().outputPath('reports'),
+        PLAYWRIGHT_HTML_OUTPUT_DIR: test.info().outputPath('html'),
         ASTER_JSON_REPORT: '',
         ...extraEnv,
       },

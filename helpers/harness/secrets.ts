@@ -4,7 +4,7 @@
  * launch reporter can scrub every artifact after the run; `redact` is applied to evidence before
  * it is attached.
  */
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -15,7 +15,13 @@ const SHAPES = [/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g, /\bwopi_[\w-]{8,}/g, /\bc
 
 export function secretsDir(): string {
   if (!process.env.ASTER_SECRETS_DIR) {
-    process.env.ASTER_SECRETS_DIR = mkdtempSync(path.join(os.tmpdir(), 'aster-secrets-'));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'aster-secrets-'));
+    process.env.ASTER_SECRETS_DIR = dir;
+    // The process that made it removes it, also when no launch reporter ran (`--list`, another
+    // reporter, a run stopped by Ctrl-C); the launch reporter removes it earlier, after scrubbing.
+    process.on('exit', () => {
+      if (!process.env.ASTER_SECRETS_DIR_KEEP) rmSync(dir, { recursive: true, force: true });
+    });
   }
   mkdirSync(process.env.ASTER_SECRETS_DIR, { recursive: true, mode: 0o700 });
   return process.env.ASTER_SECRETS_DIR;
