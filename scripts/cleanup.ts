@@ -3,11 +3,13 @@
  * the target in .env (ASTER_BASE_URL or nothing = nothing to do): namespaced files and folders
  * wherever they are (and their trash entries), shares of them, WebDAV accounts and test users.
  * Names outside the run namespace are never touched. The same sweep (helpers/harness/safety/sweep.ts) runs
- * at the end of every run for that run's own data.
+ * at the end of every run for that run's own data. On this machine it removes the temporary
+ * directories of runs that were killed (helpers/harness/temp-dirs.ts), as every run does when it starts.
  */
 import { AsterClient } from '../helpers/clients/api/aster.js';
 import { ConfigError, loadConfig } from '../helpers/harness/config.js';
 import { RUN_ID } from '../helpers/harness/namespace.js';
+import { sweepStaleTempDirs } from '../helpers/harness/temp-dirs.js';
 import { cleanupCommand, findLeftovers, type SweepAccount, sweep } from '../helpers/harness/safety/sweep.js';
 
 async function main(): Promise<void> {
@@ -27,6 +29,10 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw e;
+  }
+  if (!dryRun) {
+    const stale = sweepStaleTempDirs();
+    console.log(`This machine: removed ${stale.length} temporary director${stale.length === 1 ? 'y' : 'ies'} left by interrupted runs.`);
   }
   const base = cfg.env.ASTER_BASE_URL;
   if (!base || !cfg.env.ASTER_ADMIN_USER || !cfg.env.ASTER_ADMIN_PASSWORD) {

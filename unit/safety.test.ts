@@ -5,7 +5,7 @@
  * through the API like an operator would.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -113,9 +113,13 @@ test('a read-only run against a deployment writes nothing', async () => {
 test('a run killed half way leaves nothing that `npm run cleanup` does not remove, and no setting changed', async () => {
   const before = await snapshot();
   const out = path.join(workdir, 'killed');
+  // The run's own temp directory, to see what it leaves on this machine.
+  const tmp = path.join(out, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  const ownTemp = () => readdirSync(tmp).filter((n) => n.startsWith('aster-'));
   const run = spawn('npx', ['playwright', 'test', '--project', 'api', '--output', `${out}/results`], {
     cwd: ROOT,
-    env: suiteEnv({ ASTER_REPORTS_DIR: `${out}/reports`, PLAYWRIGHT_HTML_OUTPUT_DIR: `${out}/html` }),
+    env: suiteEnv({ ASTER_REPORTS_DIR: `${out}/reports`, PLAYWRIGHT_HTML_OUTPUT_DIR: `${out}/html`, TMPDIR: tmp }),
     stdio: 'ignore',
     detached: true,
   });
@@ -128,10 +132,12 @@ test('a run killed half way leaves nothing that `npm run cleanup` does not remov
   const exited = new Promise((r) => run.once('exit', r));
   process.kill(-(run.pid ?? 0), 'SIGKILL');
   await exited;
-  const dry = await sh('npm', ['run', '--silent', 'cleanup', '--', '--dry-run'], suiteEnv());
+  expect(ownTemp().length, 'the killed run left its state and secrets directories').toBeGreaterThan(0);
+  const dry = await sh('npm', ['run', '--silent', 'cleanup', '--', '--dry-run'], suiteEnv({ TMPDIR: tmp }));
   expect(dry.stdout, 'the dry run lists the interrupted run’s data').toMatch(/Would remove \d+ leftover/);
-  const clean = await sh('npm', ['run', '--silent', 'cleanup'], suiteEnv());
+  const clean = await sh('npm', ['run', '--silent', 'cleanup'], suiteEnv({ TMPDIR: tmp }));
   expect(clean.status, clean.stdout + clean.stderr).toBe(0);
+  expect(ownTemp(), 'cleanup removed the killed run’s temporary directories').toEqual([]);
   expect(await snapshot(), 'after cleanup the deployment is as it was, settings included').toEqual(before);
   const again = await sh('npm', ['run', '--silent', 'cleanup', '--', '--dry-run'], suiteEnv());
   expect(again.stdout).toContain('No leftovers');

@@ -5,13 +5,13 @@
  * Drives the tiny suite in unit/support/launch-fixture/ (one test per item, no target).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { allItems } from '../helpers/catalogue/checklist.js';
 import type { LaunchReport } from '../reporter/model.js';
 import { signoff } from './support/verdict-input.js';
+import { scratchDir } from './support/scratch.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CONFIG = 'unit/support/launch-fixture/playwright.config.ts';
@@ -25,7 +25,7 @@ function run(
     .filter((i) => i.kind === 'manual')
     .map((i) => signoff(i.id)),
 ) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'launch-fixture-'));
+  const dir = scratchDir('launch-fixture-');
   writeFileSync(path.join(dir, 'signoffs.json'), JSON.stringify({ signoffs: signoffs.map((s) => ({ ...s, signedOn: '2026-01-01', expires: '2999-12-31' })) }));
   // The outer test runner's own variables must not leak into the inner run.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEST_|PW_|PLAYWRIGHT_|ASTER_|FIXTURE_)/.test(k)));
@@ -112,7 +112,7 @@ test('--project api: the item whose browser test did not run is NOT_CHECKED, not
 });
 
 test('a run against the stand-in (as the run state says) is a self-test: SELF_TEST_PASSED, never GO, exit 3', () => {
-  const state = path.join(mkdtempSync(path.join(os.tmpdir(), 'run-state-')), 'run-state.json');
+  const state = path.join(scratchDir('run-state-'), 'run-state.json');
   writeFileSync(state, JSON.stringify({ runId: 'r1', baseURL: 'https://localhost:4430', mode: 'managed', targetKind: 'standin' }));
   const r = run([], { ASTER_RUN_STATE: state, ASTER_RUN_TARGET_KIND: '' });
   expect(r.report).toMatchObject({ selfTest: true, selfTestPassed: true, verdict: 'INCOMPLETE' });

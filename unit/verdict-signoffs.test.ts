@@ -1,6 +1,5 @@
 /** Sign-offs for MANUAL items (signoffs.json): they complete an item; bad ones fail the run like waivers. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { renderHtml } from '../reporter/html.js';
@@ -8,6 +7,7 @@ import { renderMarkdown } from '../reporter/markdown.js';
 import { loadSignoffs } from '../reporter/signoffs.js';
 import { buildReport } from '../reporter/verdict.js';
 import { everythingPasses, goWith, input, item, rec, signoff } from './support/verdict-input.js';
+import { scratchDir } from './support/scratch.js';
 
 const withSignoffs = (change: (s: ReturnType<typeof signoff>[]) => ReturnType<typeof signoff>[]) => goWith((i) => ({ ...i, signoffs: change(i.signoffs) }));
 
@@ -60,7 +60,7 @@ test('a sign-off dated in the future, or two for one item, fail the run', () => 
 test('signoffs.json: the shipped file is empty and valid; a malformed entry is a problem naming the field', () => {
   expect(loadSignoffs(path.join(import.meta.dirname, '..', 'signoffs.json'))).toEqual({ signoffs: [], problems: [] });
   expect(JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'signoffs.json'), 'utf8'))).toEqual({ signoffs: [] });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'signoffs-'));
+  const dir = scratchDir('signoffs-');
   const file = path.join(dir, 'signoffs.json');
   writeFileSync(file, JSON.stringify({ signoffs: [{ item: '8.1', signedBy: 'Jo', signedOn: '2026-11-20', expires: '2027-01-01' }] }));
   const bad = loadSignoffs(file);

@@ -4,8 +4,7 @@
  * prints a one-screen summary and hands the run state to the workers. The returned function is
  * the teardown; it also runs after a failure or Ctrl-C.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { LoginError } from '../clients/api/aster.js';
@@ -25,6 +24,7 @@ import { keepOwnRateLimited } from './target/own-traffic.js';
 import { generatedPassword } from './target/provision.js';
 import { newRunId, type RunState, writeRunState } from './target/run-state.js';
 import { startFakeOffice } from './services/fake-office.js';
+import { makeTempDir, sweepStaleTempDirs } from './temp-dirs.js';
 
 type Stop = () => Promise<void>;
 
@@ -58,7 +58,10 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   const cfg = loadConfig();
   const tools = localTools(cfg);
   const stops: Stop[] = [];
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'aster-run-'));
+  // What killed runs left on this machine (their state, secrets, targets' working directories).
+  const stale = sweepStaleTempDirs();
+  if (stale.length) console.log(`Removed ${stale.length} temporary director${stale.length === 1 ? 'y' : 'ies'} left by interrupted runs.`);
+  const stateDir = makeTempDir('run');
   stops.push(async () => rmSync(stateDir, { recursive: true, force: true }));
   const teardown = async () => {
     for (const stop of stops.reverse()) await stop().catch((e) => console.warn(`teardown: ${(e as Error).message}`));

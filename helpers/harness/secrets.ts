@@ -4,8 +4,8 @@
  * launch reporter can scrub every artifact after the run; `redact` is applied to evidence before
  * it is attached.
  */
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { makeTempDir } from './temp-dirs.js';
 import path from 'node:path';
 
 const known = new Set<string>();
@@ -15,7 +15,7 @@ const SHAPES = [/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g, /\bwopi_[\w-]{8,}/g, /\bc
 
 export function secretsDir(): string {
   if (!process.env.ASTER_SECRETS_DIR) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'aster-secrets-'));
+    const dir = makeTempDir('secrets');
     process.env.ASTER_SECRETS_DIR = dir;
     // The process that made it removes it, also when no launch reporter ran (`--list`, another
     // reporter, a run stopped by Ctrl-C); the launch reporter removes it earlier, after scrubbing.

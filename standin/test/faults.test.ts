@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import sharp from 'sharp';
 import { FAULT_NAMES, type FaultName, parseFaults } from '../src/faults.js';
-import { bootstrap, ROOT, startStandin, upload } from './support.js';
+import { bootstrap, ROOT, scratchDir, startStandin, upload } from './support.js';
 
 // upstream src/config/media_processing/registry.rs, src/services/task/dispatch/mod.rs: a real
 // misconfiguration (vips_cli switched on with a vips that cannot write WebP) makes thumbnail tasks
@@ -49,7 +48,7 @@ test('[faults] every STANDIN_FAULTS switch the fault matrix names is a known swi
 });
 
 test('[faults] an unknown STANDIN_FAULTS name stops the start with the known ones listed', async () => {
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'standin-test-'));
+  const cwd = scratchDir('standin-test-');
   const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
     const p = spawn(`${ROOT}/node_modules/.bin/tsx`, [`${ROOT}/standin/src/main.ts`], {
       cwd,

@@ -3,12 +3,10 @@
  * Upstream AsterDrive passes everything but basic/delete_fragment; the stand-in must do at least as well.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { bootstrap, type Standin, startStandin } from './support.js';
+import { bootstrap, scratchDir, type Standin, startStandin } from './support.js';
 
 const LITMUS = '/usr/bin/litmus';
 let s: Standin;
@@ -28,7 +26,7 @@ test('[webdav] litmus basic, copymove, props, locks and http pass (at least upst
     headers: { 'X-CSRF-Token': admin.csrf },
   });
   expect(res.status()).toBe(201);
-  const cwd = mkdtempSync(path.join(os.tmpdir(), 'litmus-'));
+  const cwd = scratchDir('litmus-');
   const run = await promisify(execFile)(LITMUS, ['-k', `${s.baseURL}/webdav/`, 'litmus', 'litmus-pass-123'], { cwd, timeout: 240_000 }).then(
     (r) => r.stdout,
     (e: { stdout?: string }) => e.stdout ?? '',

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request as pwRequest, type APIRequestContext } from '@playwright/test';
+import { request as pwRequest, type APIRequestContext, test } from '@playwright/test';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -22,6 +21,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A fresh directory in the current test's own output (test-results/unit/…), which Playwright clears on the next run. */
+export function scratchDir(prefix: string): string {
+  const base = test.info().outputPath();
+  fs.mkdirSync(base, { recursive: true });
+  return fs.mkdtempSync(path.join(base, prefix));
+}
+
 export interface Standin {
   baseURL: string;
   port: number;
@@ -33,7 +39,7 @@ export interface Standin {
 }
 
 export async function startStandin(opts: { env?: Record<string, string>; cwd?: string; port?: number } = {}): Promise<Standin> {
-  const cwd = opts.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), 'standin-test-'));
+  const cwd = opts.cwd ?? scratchDir('standin-test-');
   const port = opts.port ?? (await freePort());
   let out = '';
   const env = {

@@ -9,22 +9,20 @@
  *   src/services/auth/local/tokens/mod.rs): a secret passed per start in the environment
  *   (ASTER__AUTH__JWT_SECRET) would leave a good-looking file that the server does not use.
  * - Managed target: a private twin of the managed target (same binary and environment, its own
- *   working directory) is set up, signed in to, restarted in place and asked again, so the run's
- *   own target keeps serving the other checks.
+ *   working directory; helpers/harness/target/twin.ts) is set up, signed in to, restarted in place
+ *   and asked again, so the run's own target keeps serving the other checks.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../../fixtures/index.js';
 import { sessionAnswer } from '../../helpers/clients/api/aster.js';
-import { Http } from '../../helpers/clients/api/http.js';
-import * as S from '../../helpers/clients/api/schemas.js';
 import { checks } from '../../helpers/catalogue/checklist.js';
 import { loadConfig } from '../../helpers/harness/config.js';
 import { freshLogin } from '../../helpers/judges/cookies.js';
 import { registerSecret } from '../../helpers/harness/secrets.js';
-import { generatedPassword } from '../../helpers/harness/target/provision.js';
-import { restartManaged, restartWithCommand, startTwin } from '../../helpers/harness/target/restart.js';
+import { restartWithCommand } from '../../helpers/harness/target/restart.js';
+import { Twin } from '../../helpers/harness/target/twin.js';
 import { notChecked, qualifiedPass } from '../../helpers/catalogue/verdict.js';
 
 const FIX =
@@ -64,38 +62,30 @@ function checkConfigToml(dataDir: string): { file: string; present: boolean; len
 
 test(
   'jwt_secret is fixed: a session made before a restart still works after it',
-  checks(['3.1'], '@own-data', { disruptive: true }),
+  checks(['3.1'], '@own-data', { restarts: true }),
   async ({ run, userCredentials, evidence }) => {
     const env = loadConfig().env;
     const found: Record<string, unknown> = {};
 
     if (run.mode === 'managed') {
       test.setTimeout(180_000);
-      const twin = await startTwin(env.ASTER_DRIVE_BIN);
+      const twin = await Twin.start(env.ASTER_DRIVE_BIN, 'jwt');
       try {
-        const creds = { identifier: 'ltjwt', password: generatedPassword() };
-        registerSecret(creds.password);
-        const anon = new Http(twin.baseURL);
-        await anon.call('POST', '/api/v1/auth/setup', S.UserInfo, {
-          json: { username: creds.identifier, email: 'ltjwt@launch.test', password: creds.password },
-        });
-        const login = await freshLogin(twin.baseURL, creds);
+        const login = await freshLogin(twin.baseURL, twin.creds);
         expect(login.status, `sign-in on the twin target answered ${login.status}`).toBe(200);
         const token = String(login.cookies.get('aster_access')?.value);
         const before = await sessionAnswer(twin.baseURL, token);
-        const restarted = await test.step('restart the target in place (same data directory and port)', () =>
-          restartManaged({ pid: twin.pid, workdir: twin.workdir, baseURL: twin.baseURL }, { binary: env.ASTER_DRIVE_BIN }));
-        twin.stop = restarted.stop; // stop the new process at the end
+        await test.step('restart the target in place (same data directory and port)', () => twin.restart());
         const after = await sessionAnswer(twin.baseURL, token);
         found.restart = { target: 'private twin of the managed target', before: before.status, after: after.status, afterBody: after.body };
-        found.configToml = checkConfigToml(path.join(twin.workdir, 'data'));
+        found.configToml = checkConfigToml(twin.dataDir);
         await evidence('jwt_secret', found);
         expect(before.status).toBe(200);
         expect(after.status, `a session signed before the restart is refused after it (${after.status} ${after.body}): the JWT secret changed. ${FIX}`).toBe(
           200,
         );
       } finally {
-        await twin.stop();
+        await twin.dispose();
       }
       const toml = found.configToml as ReturnType<typeof checkConfigToml>;
       expect(toml.present && !toml.placeholder, `data/config.toml has no usable [auth] jwt_secret. ${FIX}`).toBe(true);

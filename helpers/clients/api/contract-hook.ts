@@ -226,6 +226,14 @@ function authOf(headers: Record<string, string>): string {
   return parts.join('+') || 'none';
 }
 
+/** Origins of private targets this process started (twins): their answers are not the run's target's. */
+const privateOrigins = new Set<string>();
+
+/** Leaves a private target (a twin on plain loopback HTTP) out of the recorded contract. */
+export function excludeFromContract(baseURL: string): void {
+  privateOrigins.add(new URL(baseURL).origin);
+}
+
 /** Records one exchange when ASTER_RUN_CONTRACT_RECORD is set; never throws into the caller. */
 export async function recordExchange(
   file: string | undefined,
@@ -238,6 +246,7 @@ export async function recordExchange(
   if (!file) return;
   try {
     const u = new URL(url);
+    if (privateOrigins.has(u.origin)) return;
     const ct = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
     const line: ContractLine = {
       method: method.toUpperCase(),

@@ -14,7 +14,7 @@
  * Writes its result as JSON to the file named by the last argument. Run with --expose-gc.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type AsterClient, LoginError } from '../../clients/api/aster.js';
@@ -23,6 +23,7 @@ import { startEntry } from '../entry-servers/entry-proxy.js';
 import { trustInThisProcess } from '../trust.js';
 import { startManagedTarget } from '../target/managed.js';
 import { bootstrapFresh, generatedPassword, LOCAL_POLICY } from '../target/provision.js';
+import { makeTempDir } from '../temp-dirs.js';
 
 const MiB = 1024 * 1024;
 
@@ -103,7 +104,7 @@ const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).s
  * CPU seconds (user + system) used so far by the processes of the target's process group and of the
  * entry's (the group of the process started with its configuration file), from /proc; NaN without /proc.
  */
-function serverCpu(targetPid: number, entryConfig: string): number {
+function serverCpu(targetGroup: number, entryConfig: string): number {
   if (!existsSync('/proc/self/stat')) return Number.NaN;
   const procs: { pgrp: number; ticks: number; cmd: string }[] = [];
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)))
@@ -115,7 +116,7 @@ function serverCpu(targetPid: number, entryConfig: string): number {
     } catch {
       // Gone meanwhile.
     }
-  const groups = new Set([targetPid, ...procs.filter((p) => p.cmd.includes(entryConfig)).map((p) => p.pgrp)]);
+  const groups = new Set([targetGroup, ...procs.filter((p) => p.cmd.includes(entryConfig)).map((p) => p.pgrp)]);
   return procs.filter((p) => groups.has(p.pgrp)).reduce((a, p) => a + p.ticks, 0) / CLK_TCK;
 }
 
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
   const sizes = (process.env.ASTER_BENCH_SIZES ?? '64,512').split(',').map(Number).filter(Boolean);
   const rounds = Number(process.env.ASTER_BENCH_ROUNDS ?? 2);
   const binary = process.env.ASTER_DRIVE_BIN || undefined;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'aster-bench-'));
+  const dir = makeTempDir('bench');
   cpuFile = path.join(dir, 'cpu.txt');
   const target = await startManagedTarget({ binary, env: { STANDIN_FAULTS: 'slow-auth-off' } });
   const entry = await startEntry({ upstream: target.baseURL, server: 'nginx', dir: path.join(dir, 'entry') });
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
     });
     const auth = () => ['--cacert', entry.caPath, '-H', `authorization: Bearer ${api.accessToken}`];
     const result: TransferResult = { target: binary ? `AsterDrive ${binary}` : 'stand-in', entry: entry.description, sizes: [], cores: os.cpus().length };
-    const server = () => serverCpu(target.pid, entry.configPath);
+    const server = () => serverCpu(target.group, entry.configPath);
     for (const mib of sizes) {
       const file = path.join(dir, `bench-${mib}.bin`);
       const sent = await writeRandomFile(file, mib * MiB);

@@ -7,13 +7,12 @@
  * that config (helpers/harness/entry-servers/deviations.ts). When the chosen server cannot make a
  * fault's mistake, the entry uses the other server and says so.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
 import { makeRunCa } from './ca.js';
 import { DEVIATIONS, leafOptionsOf, type ProxyFault, parseFaults } from './deviations.js';
 import { startEntryServer } from './server.js';
 import type { EntryServerName } from './types.js';
+import { makeTempDir } from '../temp-dirs.js';
 
 export { DEVIATIONS, GLOBAL_CSP, PROXY_FAULTS, PROXY_LIMIT_REQ, type ProxyFault, parseFaults } from './deviations.js';
 export { HSTS_VALUE } from './nginx.js';
@@ -85,7 +84,7 @@ export async function startEntry(opts: EntryOptions): Promise<EntryProxy> {
   const { server, note } = chooseServer(opts.server ?? 'nginx', faults);
   const host = opts.host ?? 'localhost';
   const ownDir = !opts.dir;
-  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'aster-entry-'));
+  const dir = opts.dir ?? makeTempDir('entry');
   mkdirSync(dir, { recursive: true });
   try {
     const ca = makeRunCa(dir, host, opts.runId, leafOptionsOf(faults));

@@ -3,12 +3,12 @@
  * own directory, unprivileged free ports on loopback, a foreground process of its own (stopped at
  * teardown, killed if the suite dies), ready once it answers over TLS with the run's certificate.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { accessSync, appendFileSync, closeSync, constants, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
-import { looksLikePortClash, type ServiceProcess, waitUntilReady } from '../services/process.js';
+import { looksLikePortClash, type ServiceProcess, spawnService, waitUntilReady } from '../services/process.js';
 import type { RunCa } from './ca.js';
 import { baseCaddySite, renderCaddyfile } from './caddy.js';
 import { DEVIATIONS, type ProxyFault } from './deviations.js';
@@ -75,86 +75,6 @@ export function loopbacks(): Promise<string[]> {
     () => ['127.0.0.1'],
   );
   return loopbackHosts;
-}
-
-/**
- * The server runs under a small sh wrapper that holds a pipe from this process on its stdin: when
- * the pipe closes (stop(), or this process ending in any way, SIGKILL included) the wrapper sends
- * the server SIGTERM, so no entry outlives its run. The wrapper exits with the server.
- */
-const WATCHDOG = [
-  'exec 3<&0',
-  '"$@" 3<&- </dev/null &',
-  'server=$!',
-  '( while read -r _ <&3; do :; done; kill -TERM "$server" 2>/dev/null ) &',
-  'exec 3<&-',
-  'wait "$server"',
-].join('\n');
-
-const live = new Set<ChildProcess>();
-let exitHook = false;
-
-/** Kills a wrapper's whole process group (the server and its workers). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid) process.kill(-child.pid, signal);
-  } catch {
-    /* gone */
-  }
-}
-
-function spawnWatched(bin: string, args: string[], opts: { logFile: string; cwd: string; env: Record<string, string> }): ServiceProcess {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('CADDY_')) env[k] = v;
-  Object.assign(env, opts.env);
-  const fd = openSync(opts.logFile, 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn('sh', ['-c', WATCHDOG, 'entry-watchdog', bin, ...args], { cwd: opts.cwd, env, stdio: ['pipe', fd, fd], detached: true });
-  } finally {
-    closeSync(fd);
-  }
-  live.add(child);
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', () => {
-      for (const c of live) killGroup(c, 'SIGKILL');
-    });
-  }
-  let done = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      done = true;
-      live.delete(child);
-      resolve({ code, signal });
-    });
-    child.once('error', (err) => {
-      done = true;
-      live.delete(child);
-      appendFileSync(opts.logFile, `\n[spawn error] ${bin}: ${err.message}\n`);
-      resolve({ code: -1, signal: null });
-    });
-  });
-  child.stdin?.on('error', () => undefined);
-  const logTail = (maxBytes = 4000) => {
-    try {
-      return readFileSync(opts.logFile, 'utf8').slice(-maxBytes);
-    } catch {
-      return '';
-    }
-  };
-  const stop = async (graceMs = 5000) => {
-    if (done) return;
-    child.stdin?.end();
-    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
-    if ((await Promise.race([exited, timer])) === 'timeout' && !done) {
-      killGroup(child, 'SIGKILL');
-      await exited;
-    }
-    // Whatever is left of the group (nginx workers) goes too.
-    killGroup(child, 'SIGKILL');
-  };
-  return { child, logFile: opts.logFile, exited, hasExited: () => done, logTail, stop };
 }
 
 export interface EntryServerOptions {
@@ -246,7 +166,7 @@ async function launch(o: EntryServerOptions, bin: string, listen: EntryListen): 
     env.HOME = o.dir;
     args = ['run', '--config', configPath, '--adapter', 'caddyfile'];
   }
-  const proc = spawnWatched(bin, args, { logFile, cwd: o.dir, env });
+  const proc = spawnService(bin, args, { logFile, cwd: o.dir, env, dropEnvPrefixes: ['CADDY_'] });
   const caPem = readFileSync(o.ca.caPath, 'utf8');
   try {
     await waitUntilReady(`${o.server} (entry)`, proc, () => answersOverTls(listen.httpsPort, caPem), 20_000);

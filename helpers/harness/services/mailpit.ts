@@ -13,7 +13,6 @@ import {
   freePort,
   httpAnswers,
   looksLikePortClash,
-  makeTempDir,
   missingBinaryError,
   removeDir,
   type ServiceProcess,
@@ -21,6 +20,7 @@ import {
   stopOnce,
   waitUntilReady,
 } from './process.js';
+import { makeTempDir } from '../temp-dirs.js';
 
 export interface MailpitOptions {
   /**

@@ -5,7 +5,7 @@
  * file, waiting for readiness and stopping cleanly.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, appendFileSync, closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, appendFileSync, closeSync, constants, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,26 +71,42 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-export function makeTempDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Children still running; killed synchronously if the Node process exits without stopping them. */
+/**
+ * Every server the suite starts (the managed target and its twins, Mailpit, the S3 server, the
+ * entry) runs under a small sh wrapper that holds a pipe from this process on its stdin: when the
+ * pipe closes (stop(), or this process ending in any way, SIGKILL included) the wrapper sends the
+ * server SIGTERM, so no server outlives the run that started it. The wrapper leads its own process
+ * group (the server and its children) and exits with the server.
+ */
+const WATCHDOG = [
+  'exec 3<&0',
+  '"$@" 3<&- </dev/null &',
+  'server=$!',
+  '( while read -r _ <&3; do :; done; kill -TERM "$server" 2>/dev/null ) &',
+  'exec 3<&-',
+  'wait "$server"',
+].join('\n');
+
+/** Wrappers still running; their groups are killed if this process exits without stopping them. */
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
+
+/** Kills a wrapper's whole process group (the server and its children). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const child of live) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
+    for (const child of live) killGroup(child, 'SIGKILL');
   });
 }
 
@@ -102,35 +118,59 @@ export interface ServiceProcess {
   hasExited(): boolean;
   /** The last `maxBytes` of the log file, for error messages. */
   logTail(maxBytes?: number): string;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+  /** SIGTERM, then SIGKILL of its group after `graceMs`; resolves when the process is gone. */
   stop(graceMs?: number): Promise<void>;
+  /** The server's own pid (the wrapper's child running `bin`; the wrapper's where /proc cannot tell). */
+  serverPid(): number;
+  /** The process group of the server and everything it started (led by the wrapper). */
+  group: number;
+}
+
+/** The child of `parent` whose command line starts with `bin` (Linux /proc), if any. */
+function childRunning(parent: number, bin: string): number | undefined {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids)
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // After "pid (comm) ": state ppid …
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent) continue;
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === bin) return Number(pid);
+    } catch {
+      // Gone meanwhile.
+    }
+  return undefined;
 }
 
 /**
- * Spawns `bin args` with stdout and stderr appended to `logFile`.
- * Environment variables whose names start with one of `dropEnvPrefixes` are
- * removed, so a developer's own service settings can't change the instance.
+ * Spawns `bin args` under the watchdog wrapper, with stdout and stderr appended to `logFile`.
+ * Environment variables whose names start with one of `dropEnvPrefixes` are removed, so a
+ * developer's own service settings can't change the instance.
  */
 export function spawnService(
   bin: string,
   args: string[],
-  opts: { logFile: string; cwd: string; env?: Record<string, string>; dropEnvPrefixes?: string[] },
+  opts: { logFile: string; cwd: string; env?: Record<string, string | undefined>; dropEnvPrefixes?: string[] },
 ): ServiceProcess {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
+  for (const [k, v] of Object.entries({ ...process.env, ...opts.env })) {
     if (v === undefined) continue;
     if (opts.dropEnvPrefixes?.some((p) => k.startsWith(p))) continue;
     env[k] = v;
   }
-  Object.assign(env, opts.env ?? {});
 
   const fd = openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(bin, args, { cwd: opts.cwd, env, stdio: ['ignore', fd, fd] });
+    child = spawn('sh', ['-c', WATCHDOG, 'aster-watchdog', bin, ...args], { cwd: opts.cwd, env, stdio: ['pipe', fd, fd], detached: true });
   } finally {
     closeSync(fd); // the child has its own copy
   }
+  child.stdin?.on('error', () => undefined);
   installExitHook();
   live.add(child);
 
@@ -159,16 +199,32 @@ export function spawnService(
   };
 
   const stop = async (graceMs = 5000): Promise<void> => {
-    if (done) return;
-    child.kill('SIGTERM');
-    const timer = sleep(graceMs).then(() => 'timeout' as const);
-    if ((await Promise.race([exited, timer])) === 'timeout' && !done) {
-      child.kill('SIGKILL');
-      await exited;
+    if (!done) {
+      child.stdin?.end(); // the watchdog sends SIGTERM
+      const timer = sleep(graceMs).then(() => 'timeout' as const);
+      if ((await Promise.race([exited, timer])) === 'timeout' && !done) {
+        killGroup(child, 'SIGKILL');
+        await exited;
+      }
     }
+    // Whatever is left of the group (nginx workers, the stand-in under tsx) goes too.
+    killGroup(child, 'SIGKILL');
   };
 
-  return { child, logFile: opts.logFile, exited, hasExited: () => done, logTail, stop };
+  let serverPid: number | undefined;
+  return {
+    child,
+    logFile: opts.logFile,
+    exited,
+    hasExited: () => done,
+    logTail,
+    stop,
+    serverPid: () => {
+      serverPid ??= child.pid === undefined ? undefined : childRunning(child.pid, bin);
+      return serverPid ?? child.pid ?? -1;
+    },
+    group: child.pid ?? -1,
+  };
 }
 
 /**

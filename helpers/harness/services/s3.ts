@@ -24,7 +24,6 @@ import {
   freePort,
   httpAnswers,
   looksLikePortClash,
-  makeTempDir,
   missingBinaryError,
   removeDir,
   type ServiceProcess,
@@ -32,6 +31,7 @@ import {
   stopOnce,
   waitUntilReady,
 } from './process.js';
+import { makeTempDir } from '../temp-dirs.js';
 
 export interface S3Options {
   /** Bucket to create (default `aster-test-<random>`). */

@@ -3,12 +3,12 @@
  * stand-in, through the same code path and AsterDrive's own conventions (data/ under the working
  * directory, ASTER__SERVER__HOST / ASTER__SERVER__PORT / ASTER__DATABASE__URL).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { activeFault } from '../../../faults/active.js';
+import { spawnService } from '../services/process.js';
+import { makeTempDir } from '../temp-dirs.js';
 import { freePort } from './free-port.js';
 import { waitFor } from './wait.js';
 
@@ -18,7 +18,10 @@ export interface ManagedTarget {
   baseURL: string;
   workdir: string;
   databaseUrl: string;
+  /** The server's pid. */
   pid: number;
+  /** Its process group (the server and everything it started). */
+  group: number;
   logFile: string;
   /** argv prefix that runs this target's CLI (doctor) */
   cli: string[];
@@ -45,18 +48,18 @@ function command(binary: string | undefined): string[] {
 }
 
 export async function startManagedTarget(opts: StartOptions = {}): Promise<ManagedTarget> {
-  const workdir = opts.workdir ?? mkdtempSync(path.join(os.tmpdir(), 'aster-launch-'));
+  const workdir = opts.workdir ?? makeTempDir('launch');
   if (!opts.workdir) opts.beforeStart?.(workdir);
   const port = opts.port ?? (await freePort());
   const baseURL = `http://127.0.0.1:${port}`;
   const databaseUrl = `sqlite://${path.join(workdir, 'data', 'asterdrive.db')}?mode=rwc`;
   const logFile = path.join(workdir, 'server.log');
   const argv = command(opts.binary);
-  const log = openSync(logFile, 'a');
-  const child: ChildProcess = spawn(argv[0], argv.slice(1), {
+  // Under the watchdog wrapper: the target never outlives the process that started it.
+  const proc = spawnService(argv[0], argv.slice(1), {
+    logFile,
     cwd: workdir,
     env: {
-      ...process.env,
       ASTER__SERVER__HOST: '127.0.0.1',
       ASTER__SERVER__PORT: String(port),
       ASTER__DATABASE__URL: databaseUrl,
@@ -68,37 +71,23 @@ export async function startManagedTarget(opts: StartOptions = {}): Promise<Manag
       ...activeFault()?.targetEnv,
       ...opts.env,
     },
-    stdio: ['ignore', log, log],
-    detached: true,
   });
-  closeSync(log);
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = `exited with ${signal ?? code}`;
-  });
-  const kill = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(-child.pid, signal);
-    } catch {
-      /* already gone */
-    }
-  };
-  const onExit = () => kill('SIGKILL');
-  process.once('exit', onExit);
-
   const tail = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n') : '');
   try {
     await waitFor(
       `${opts.binary ? 'AsterDrive' : 'the stand-in'} to answer /health/ready on ${baseURL}`,
       async () => {
-        if (exited) throw new Error(`the process ${exited}. Log tail:\n${tail()}`);
+        if (proc.hasExited()) {
+          const { code, signal } = await proc.exited;
+          throw new Error(`the process exited with ${signal ?? code}. Log tail:\n${tail()}`);
+        }
         const res = await fetch(`${baseURL}/health/ready`, { signal: AbortSignal.timeout(2000) });
         return res.status === 200 ? true : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 200 },
     );
   } catch (e) {
-    kill('SIGKILL');
+    await proc.stop(0);
     throw e;
   }
 
@@ -106,18 +95,11 @@ export async function startManagedTarget(opts: StartOptions = {}): Promise<Manag
     baseURL,
     workdir,
     databaseUrl,
-    pid: child.pid ?? -1,
+    pid: proc.serverPid(),
+    group: proc.group,
     logFile,
     cli: argv,
-    async stop() {
-      process.removeListener('exit', onExit);
-      if (exited) return;
-      kill('SIGTERM');
-      const gone = new Promise<void>((r) => child.once('exit', () => r()));
-      const timer = setTimeout(() => kill('SIGKILL'), 5000);
-      await gone;
-      clearTimeout(timer);
-    },
+    stop: () => proc.stop(),
   };
 }
 

@@ -5,7 +5,7 @@
  *   directory, port and binary (helpers/harness/target/managed.ts).
  *
  * A restart interrupts every request in flight; callers run it where nothing else uses the target
- * (a serial project, or a private twin target: `startTwin`).
+ * (a serial project, or a private twin target: helpers/harness/target/twin.ts).
  */
 import { exec } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -39,39 +39,13 @@ export async function restartWithCommand(cmd: string, baseURL: string, timeoutMs
   return { output, seconds: (Date.now() - t0) / 1000 };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Restarts a managed target in place: SIGTERM to its process group, wait for it to exit (SIGKILL
- * after 10 s), start again on the same workdir and port. Returns the new target (new pid).
+ * Restarts a managed target in place: stops it (SIGTERM, SIGKILL to its process group after 5 s),
+ * starts again on the same workdir and port. Returns the new target (new pid).
  */
-export async function restartManaged(
-  t: { pid: number; workdir: string; baseURL: string },
-  opts: Omit<StartOptions, 'workdir' | 'port'> = {},
-): Promise<ManagedTarget> {
+export async function restartManaged(t: ManagedTarget, opts: Omit<StartOptions, 'workdir' | 'port'> = {}): Promise<ManagedTarget> {
   if (!existsSync(t.workdir)) throw new Error(`cannot restart the managed target: its workdir ${t.workdir} is gone`);
-  try {
-    process.kill(-t.pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
-  const deadline = Date.now() + 10_000;
-  while (alive(t.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(t.pid)) {
-    try {
-      process.kill(-t.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await t.stop();
   const port = Number(new URL(t.baseURL).port);
   // The port may linger for a moment after the old process exits.
   for (let attempt = 0; ; attempt++) {
@@ -82,9 +56,4 @@ export async function restartManaged(
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-}
-
-/** A private managed target (same binary and environment as the run's), for checks that restart. */
-export function startTwin(binary: string | undefined): Promise<ManagedTarget> {
-  return startManagedTarget({ binary });
 }

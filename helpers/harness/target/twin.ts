@@ -5,16 +5,24 @@
  * (first admin, a default local storage policy under ./data/uploads). The run's own target keeps
  * serving the other checks.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { AsterClient, type Credentials } from '../../clients/api/aster.js';
+import { excludeFromContract } from '../../clients/api/contract-hook.js';
 import { Http } from '../../clients/api/http.js';
 import * as S from '../../clients/api/schemas.js';
 import { registerSecret } from '../secrets.js';
-import { type ManagedTarget, removeWorkdir, startManagedTarget } from './managed.js';
+import { claimTempDir, makeTempDir } from '../temp-dirs.js';
+import { type ManagedTarget, removeWorkdir, type StartOptions, startManagedTarget } from './managed.js';
 import { createPolicyDir, generatedPassword, localPolicy } from './provision.js';
 import { restartManaged } from './restart.js';
+
+/** Starts a twin's process; its answers are not the run's target's, so they stay out of the recorded contract. */
+async function launch(opts: StartOptions): Promise<ManagedTarget> {
+  const target = await startManagedTarget(opts);
+  excludeFromContract(target.baseURL);
+  return target;
+}
 
 export class Twin {
   private constructor(
@@ -37,7 +45,7 @@ export class Twin {
 
   /** Starts a twin and provisions it: first admin, default local storage policy. */
   static async start(binary: string | undefined, label: string): Promise<Twin> {
-    const target = await startManagedTarget({ binary });
+    const target = await launch({ binary });
     const creds = { identifier: `lt${label}`.replace(/[^a-z0-9]/gi, '').slice(0, 24), password: generatedPassword() };
     registerSecret(creds.password);
     const twin = new Twin(target, creds, binary, [target.workdir]);
@@ -65,7 +73,7 @@ export class Twin {
 
   /** SIGTERM and start again on the same working directory and port. */
   async restart(): Promise<void> {
-    this.target = await restartManaged({ pid: this.target.pid, workdir: this.target.workdir, baseURL: this.target.baseURL }, { binary: this.binary });
+    this.target = await restartManaged(this.target, { binary: this.binary });
   }
 
   /**
@@ -80,9 +88,10 @@ export class Twin {
     const removed = `${workdir}.removed`;
     renameSync(workdir, removed);
     mkdirSync(workdir);
+    claimTempDir(workdir);
     cpSync(path.join(removed, 'data'), path.join(workdir, 'data'), { recursive: true, preserveTimestamps: true });
     removeWorkdir(removed);
-    this.target = await startManagedTarget({ binary: this.binary, workdir });
+    this.target = await launch({ binary: this.binary, workdir });
   }
 
   async stop(): Promise<void> {
@@ -91,12 +100,12 @@ export class Twin {
 
   /** Starts again (after `stop`) on the same working directory, on a new port. */
   async startAgain(): Promise<void> {
-    this.target = await startManagedTarget({ binary: this.binary, workdir: this.target.workdir });
+    this.target = await launch({ binary: this.binary, workdir: this.target.workdir });
   }
 
   /** Copies the (stopped) working directory to a new directory: the backup. */
   copyWorkdir(label: string): string {
-    const dest = mkdtempSync(path.join(os.tmpdir(), `aster-${label}-`));
+    const dest = makeTempDir(label);
     cpSync(this.target.workdir, dest, { recursive: true, preserveTimestamps: true });
     this.dirs.push(dest);
     return dest;
@@ -104,10 +113,10 @@ export class Twin {
 
   /** Restores a copy into a fresh directory and starts this twin from it (the old process must be stopped). */
   async startFromCopy(copy: string, label: string): Promise<string> {
-    const fresh = mkdtempSync(path.join(os.tmpdir(), `aster-${label}-`));
+    const fresh = makeTempDir(label);
     cpSync(copy, fresh, { recursive: true, preserveTimestamps: true });
     this.dirs.push(fresh);
-    this.target = await startManagedTarget({ binary: this.binary, workdir: fresh });
+    this.target = await launch({ binary: this.binary, workdir: fresh });
     return fresh;
   }
 
