@@ -2,6 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { isTestWorker, localTools, missingToolsMessage } from './helpers/catalogue/capabilities.js';
 import { ConfigError, loadConfig } from './helpers/harness/config.js';
 import { secretsDir } from './helpers/harness/secrets.js';
+import { filteredRun } from './helpers/harness/run-scope.js';
 import { blobReporters, disruptiveOnly, NO_TEST, runsDisruptive } from './helpers/harness/shard.js';
 import { GATE_IN_SETUP_ENV } from './helpers/harness/target/run-state.js';
 
@@ -22,11 +23,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const cfg = config();
 
-/** A run narrowed by --grep, --project, file or line arguments, --last-failed, or a fault-matrix subset. */
-function filteredRun(): boolean {
-  if (process.env.ASTER_FAULT) return true;
-  return process.argv.slice(2).some((a) => /^(-g|--grep|--grep-invert|--project|--last-failed|--only-changed)(=|$)/.test(a) || /\.(ts|js)(:\d+)?$/.test(a));
-}
 // The project the checks wait for: the gate, or in a filtered run the set-up, which then opens the
 // gate itself (tests/setup/provision.setup.ts); workers inherit the variable from the runner.
 const GATE = filteredRun() ? 'setup' : 'checks';

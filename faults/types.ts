@@ -35,7 +35,7 @@ export interface Fault {
   s3Unversioned?: boolean;
   /**
    * The order of checks matters (a signal made by one check, read by another), so the run needs one
-   * worker. `npm run faults` runs every fault run with one worker; the flag records the reason.
+   * worker; `npm run faults` gives the other runs two.
    */
   serial?: boolean;
   /**

@@ -29,7 +29,13 @@ export class FileBrowser {
     const chooser = this.page.waitForEvent('filechooser');
     await this.page.getByRole('menuitem', { name: 'Upload File' }).click();
     await (await chooser).setFiles(file);
-    await expect(this.page.getByTestId('bottom-right-activity-shell').getByText('Upload complete').first()).toBeVisible({ timeout: 60_000 });
+    // The upload task's status line settles on one of these; a failure is told at once, not after the timeout.
+    const settled = this.page
+      .getByTestId('bottom-right-activity-shell')
+      .getByText(/Upload (complete|failed|canceled)/)
+      .first();
+    await expect(settled).toBeVisible({ timeout: 60_000 });
+    expect(await settled.textContent(), `the panel's upload status for ${file.name}`).toContain('Upload complete');
     await expect(this.row(file.name)).toBeVisible({ timeout: 30_000 });
   }
 

@@ -14,8 +14,9 @@ import { combineTargets, isMergeRun, parseTargetAnnotation, type ShardTarget, TA
 import type { TestRecord, Verdict } from './model.js';
 import { scrubArtifacts } from './scrub.js';
 import { loadSignoffs } from './signoffs.js';
-import { listWholeSuite, type SuiteListing, testKey } from './suite-listing.js';
+import { listedTests, listWholeSuite, type SuiteListing, testKey } from './suite-listing.js';
 import { stripAnsi } from './text.js';
+import { wholeSuiteRun } from '../helpers/harness/run-scope.js';
 import { blobDir, blobReporters } from '../helpers/harness/shard.js';
 import { buildReport, exitCodeFor } from './verdict.js';
 import { loadWaivers } from './waivers.js';
@@ -65,7 +66,13 @@ export default class LaunchReporter implements Reporter {
       .filter((t) => t.annotations.some((a) => a.type === CHECKLIST_ANNOTATION))
       .map((t) => testKey(t.parent.project()?.name ?? '', t.location.file, t.location.line, t.location.column, t.title));
     const suiteConfig = this.options.suiteConfig ? path.resolve(this.root, this.options.suiteConfig) : config.configFile;
-    this.listing = suiteConfig ? listWholeSuite(suiteConfig, this.root) : Promise.resolve({ error: 'no configuration file to list the suite from' });
+    if (wholeSuiteRun() && !isMergeRun() && !process.env.ASTER_RUN_SUITE_LISTING) {
+      // Nothing narrowed this run, so it selected the whole suite: no second listing (a child
+      // process loading every spec, at the moment the checks start).
+      this.listing = Promise.resolve({ tests: listedTests(suite, this.root) });
+    } else {
+      this.listing = suiteConfig ? listWholeSuite(suiteConfig, this.root) : Promise.resolve({ error: 'no configuration file to list the suite from' });
+    }
   }
 
   onError(error: { message?: string }): void {

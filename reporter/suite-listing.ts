@@ -6,12 +6,13 @@
  * file, line, column and title, the same in the run and in the listing.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { CHECKLIST_ANNOTATION } from '../helpers/catalogue/checklist.js';
+import type { Suite } from '@playwright/test/reporter';
 import type { ListedTest } from './model.js';
+import { makeTempDir } from '../helpers/harness/temp-dirs.js';
 
 export function testKey(project: string, absFile: string, line: number, column: number, title: string): string {
   return [project, absFile, line, column, title].join('\u0000');
@@ -71,6 +72,24 @@ export function parseListing(json: string, projectRoot: string): ListedTest[] {
   return out;
 }
 
+/** The checklist tests of a run's own suite (the whole suite when nothing narrowed the run). */
+export function listedTests(suite: Suite, projectRoot: string): ListedTest[] {
+  return suite.allTests().flatMap((t) => {
+    const items = [...new Set(t.annotations.filter((a) => a.type === CHECKLIST_ANNOTATION).map((a) => String(a.description)))];
+    if (items.length === 0) return [];
+    const project = t.parent.project()?.name ?? '';
+    return [
+      {
+        key: testKey(project, t.location.file, t.location.line, t.location.column, t.title),
+        title: t.title,
+        project,
+        file: `${path.relative(projectRoot, t.location.file).split(path.sep).join('/')}:${t.location.line}`,
+        items,
+      },
+    ];
+  });
+}
+
 /** Lists every checklist test of the suite defined by `configFile`, in a child process. */
 export function listWholeSuite(configFile: string, projectRoot: string, timeoutMs = 180_000): Promise<SuiteListing> {
   // `npm run faults` lists the suite once (same checkout, same configuration and environment as its
@@ -84,7 +103,7 @@ export function listWholeSuite(configFile: string, projectRoot: string, timeoutM
       return Promise.resolve({ error: `the listing ${given}: ${(e as Error).message.split('\n')[0]}`, ...loadErrorsOf(e) });
     }
   }
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'aster-listing-'));
+  const dir = makeTempDir('listing');
   const out = path.join(dir, 'list.json');
   const cli = createRequire(path.join(projectRoot, 'package.json')).resolve('@playwright/test/cli');
   const env: NodeJS.ProcessEnv = { ...process.env, PLAYWRIGHT_JSON_OUTPUT_FILE: out, ASTER_JSON_REPORT: '' };

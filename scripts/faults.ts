@@ -128,14 +128,12 @@ function specFilesFor(items: string[], listing: string | undefined): string[] {
   return files.length ? ['tests/setup', ...new Set(files)] : [];
 }
 
-function runPlaywright(name: string, items: string[], env: Record<string, string>, files: string[]): Promise<{ code: number; log: string }> {
+function runPlaywright(name: string, items: string[], env: Record<string, string>, files: string[], workers: number): Promise<{ code: number; log: string }> {
   const dir = path.join(OUT, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const log = path.join(dir, 'run.log');
-  // One worker per run: the matrix runs several runs at once, and a fault run's few checks gain
-  // nothing from a second worker process per project, which costs its start-up each time.
-  const args = [PLAYWRIGHT_CLI, 'test', '--grep', grepFor(items), '--output', path.join(RESULTS, name), '--workers', '1', ...files];
+  const args = [PLAYWRIGHT_CLI, 'test', '--grep', grepFor(items), '--output', path.join(RESULTS, name), '--workers', String(workers), ...files];
   const runEnv = {
     ...childEnv(),
     ...env,
@@ -184,7 +182,11 @@ async function runJob(j: Job): Promise<Outcome[]> {
     ...(combined ? { ASTER_FAULT: combined.name } : {}),
     ...(listing ? { ASTER_RUN_SUITE_LISTING: listing } : {}),
   };
-  const { log } = await runPlaywright(name, j.items, env, specFilesFor(j.items, listing));
+  // Two workers: the checks a fault breaks fail as expected without costing a new worker each
+  // (fixtures/index.ts faultExpectation), and the waiting checks (a slow download, the event
+  // stream, the audit log) overlap. A fault whose checks read each other's signals needs one.
+  const workers = j.faults.some((f) => f.serial) ? 1 : 2;
+  const { log } = await runPlaywright(name, j.items, env, specFilesFor(j.items, listing), workers);
   if (listError) writeFileSync(log, `${readFileSync(log, 'utf8')}\n[faults] ${listError}\n`);
   const report = readReport(name);
   const seconds = Math.round((Date.now() - started) / 1000);

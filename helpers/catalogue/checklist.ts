@@ -64,17 +64,29 @@ export const NEEDS_ANNOTATION = 'needs';
 
 export interface CheckOptions {
   /**
-   * The check disturbs the target for everybody (restarts it, exhausts the client's rate-limit
-   * buckets), so it runs alone after everything else (project `disruptive`). `restarts` is the
-   * older name of the same option.
+   * The check disturbs the target for everybody (exhausts the client's rate-limit buckets), so it
+   * runs alone after everything else (project `disruptive`).
    */
   disruptive?: boolean;
+  /**
+   * The check restarts, recreates or restores the server. On a deployment that disturbs everybody,
+   * so there it is disruptive; a managed run gives it a private twin of the target
+   * (helpers/harness/target/twin.ts), so it runs beside the other checks.
+   */
   restarts?: boolean;
   /**
    * Access the check cannot run without (helpers/catalogue/capabilities.ts NEEDS). Without it the check is
    * NOT_CHECKED naming the variable, before its body runs; the README's access table lists it.
    */
   needs?: Need[];
+}
+
+/**
+ * Whether the run checks an existing deployment (ASTER_BASE_URL). The runner loads .env into the
+ * environment (helpers/harness/config.ts) before it loads a spec, and workers inherit it.
+ */
+function checksDeployment(): boolean {
+  return Boolean(process.env.ASTER_BASE_URL);
 }
 
 /**
@@ -89,7 +101,7 @@ export function checks(ids: string[], safety: SafetyTag, opts: CheckOptions = {}
   const annotation = proves(...ids);
   const section = findItem(ids[0])?.section;
   if (!section) throw new Error(`checks(): unknown item ${ids[0]}`);
-  const disruptive = opts.disruptive || opts.restarts;
+  const disruptive = opts.disruptive || (opts.restarts && checksDeployment());
   return {
     tag: [section.tag, safety, ...ids.map((id) => `@item-${id}`), ...(disruptive ? [DISRUPTIVE_TAG] : [])],
     annotation: [

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { activeFault } from '../../../faults/active.js';
 import { spawnService } from '../services/process.js';
 import { makeTempDir } from '../temp-dirs.js';
@@ -42,9 +42,10 @@ export interface StartOptions {
 
 function command(binary: string | undefined): string[] {
   if (binary) return [binary];
-  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  if (!existsSync(tsx)) throw new Error('The stand-in needs the project dependencies: run `npm ci` first.');
-  return [process.execPath, tsx, path.join(ROOT, 'standin', 'src', 'main.ts')];
+  // tsx's loader in the one Node process (its CLI would start a second one to run it).
+  const loader = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+  if (!existsSync(loader)) throw new Error('The stand-in needs the project dependencies: run `npm ci` first.');
+  return [process.execPath, '--import', pathToFileURL(loader).href, path.join(ROOT, 'standin', 'src', 'main.ts')];
 }
 
 export async function startManagedTarget(opts: StartOptions = {}): Promise<ManagedTarget> {
