@@ -66,9 +66,10 @@ export default class LaunchReporter implements Reporter {
       .filter((t) => t.annotations.some((a) => a.type === CHECKLIST_ANNOTATION))
       .map((t) => testKey(t.parent.project()?.name ?? '', t.location.file, t.location.line, t.location.column, t.title));
     const suiteConfig = this.options.suiteConfig ? path.resolve(this.root, this.options.suiteConfig) : config.configFile;
-    if (wholeSuiteRun() && !isMergeRun() && !process.env.ASTER_RUN_SUITE_LISTING) {
+    if (wholeSuiteRun() && !isMergeRun() && !process.env.ASTER_RUN_SUITE_LISTING && this.selected.length > 0) {
       // Nothing narrowed this run, so it selected the whole suite: no second listing (a child
-      // process loading every spec, at the moment the checks start).
+      // process loading every spec, at the moment the checks start). A suite whose files did not
+      // load selects nothing: the listing then names the load errors.
       this.listing = Promise.resolve({ tests: listedTests(suite, this.root) });
     } else {
       this.listing = suiteConfig ? listWholeSuite(suiteConfig, this.root) : Promise.resolve({ error: 'no configuration file to list the suite from' });

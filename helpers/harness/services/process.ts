@@ -157,11 +157,12 @@ export function spawnService(
   opts: { logFile: string; cwd: string; env?: Record<string, string | undefined>; dropEnvPrefixes?: string[] },
 ): ServiceProcess {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, ...opts.env })) {
+  for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
     if (opts.dropEnvPrefixes?.some((p) => k.startsWith(p))) continue;
     env[k] = v;
   }
+  for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) env[k] = v;
 
   const fd = openSync(opts.logFile, 'a');
   let child: ChildProcess;
