@@ -71,7 +71,8 @@ export default defineConfig({
     acceptDownloads: true,
   },
   projects: [
-    { name: 'setup', testMatch: /.*\.setup\.ts/, teardown: 'teardown' },
+    // One worker: its few quick steps are not worth starting a second worker process for.
+    { name: 'setup', testMatch: /.*\.setup\.ts/, teardown: 'teardown', workers: 1 },
     { name: 'teardown', testMatch: /.*\.teardown\.ts/ },
     // Checks that disturb the target for everybody (restart it, exhaust the client's rate-limit
     // buckets) run one at a time, after every other check, also when an earlier check failed:

@@ -8,10 +8,23 @@ export class FileBrowser {
     this.shell = new AppShell(page);
   }
 
-  /** Opens a folder on the run's target, or on `origin` (another entry of the same site). */
-  async openFolder(folderId: number, origin = ''): Promise<void> {
-    await this.page.goto(`${origin}/folder/${folderId}`);
+  /**
+   * Opens a folder on the run's target, or on `origin` (another entry of the same site), and waits
+   * until the breadcrumb shows it. A panel that was still settling the page it was on can land on
+   * the root instead (seen on a busy machine): then the folder is opened once more.
+   */
+  async openFolder(folder: { id: number; name: string }, origin = ''): Promise<void> {
+    const arrived = this.page.getByRole('navigation', { name: 'Breadcrumb' }).getByText(folder.name, { exact: true });
+    await this.page.goto(`${origin}/folder/${folder.id}`);
     await this.shell.expectSignedIn();
+    if (
+      !(await arrived.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      await this.page.goto(`${origin}/folder/${folder.id}`);
+    await expect(arrived, `the panel did not show folder "${folder.name}" at /folder/${folder.id}`).toBeVisible({ timeout: 30_000 });
   }
 
   /** The name cell gains sr-only badges after share/lock, so match the row by its title span. */

@@ -17,6 +17,7 @@
  *   (either keeps the other half's figures from the earlier reports/bench.json; --render: only rewrite bench.md)
  *   ASTER_BENCH_SIZES=64,512 ASTER_BENCH_ROUNDS=2   sizes (MiB) and rounds per size
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,8 @@ interface SuiteRun {
   disruptiveS: number;
   /** 1-minute load average at the start and at the end of the run. */
   load: [number, number];
+  /** CPU seconds the whole machine spent busy during the run (/proc/stat): the runner, workers, browsers, target, entry, services. */
+  machineCpuS?: number;
   log: string;
 }
 
@@ -146,7 +149,9 @@ async function suiteRun(target: Target, workers: number): Promise<SuiteRun> {
     '--reporter=dot,./reporter/launch-reporter.ts,./helpers/harness/bench/timing-reporter.ts',
   ];
   const load0 = os.loadavg()[0];
+  const cpu0 = machineBusyS();
   const r = await run(process.execPath, args, env, log);
+  const cpu1 = machineBusyS();
   if (!existsSync(timingFile)) throw new Error(`the suite run with ${workers} worker(s) wrote no timing (exit ${r.code}); see ${path.relative(ROOT, log)}`);
   const t = JSON.parse(readFileSync(timingFile, 'utf8')) as Timing;
   const setupEnds = t.tests.filter((x) => x.project === 'setup' || x.project === 'checks').map((x) => x.end);
@@ -164,11 +169,24 @@ async function suiteRun(target: Target, workers: number): Promise<SuiteRun> {
     signIns: t.signIns.length,
     teardownS: teardownStarts.length ? (r.ended - Math.min(...teardownStarts)) / 1000 : Number.NaN,
     load: [load0, os.loadavg()[0]],
+    machineCpuS: cpu1 - cpu0,
     parallelChecksS: sumOf(t, ['api', 'browser']),
     disruptiveS: sumOf(t, ['disruptive']),
     log: path.relative(ROOT, log),
   };
 }
+
+/** Busy CPU seconds of the whole machine since boot (/proc/stat: all but idle and iowait), NaN where there is no /proc. */
+function machineBusyS(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = ticks;
+    return (user + nice + system + irq + softirq + (steal ?? 0)) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 type Timed = Exclude<keyof TransferRound, 'cpu' | 'serverCpu'>;
 const sumOf = (t: Timing, projects: string[]) => t.tests.filter((x) => projects.includes(x.project)).reduce((a, x) => a + (x.end - x.start) / 1000, 0);
@@ -232,12 +250,12 @@ function markdown(results: TargetResult[], notes: string[], load: string): strin
     if (r.suite.length) {
       if (r.suiteKeptFrom) lines.push(`Whole launch runs measured ${r.suiteKeptFrom} (kept from that run).`, '');
       lines.push(
-        '| whole launch run | wall | tests (failed) | exit | setup (global setup, provisioning, gate) | sign-ins (worker time / workers) | teardown (sweep) | load average (start, end) |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- |',
+        "| whole launch run | wall | tests (failed) | exit | setup (global setup, provisioning, gate) | sign-ins (worker time / workers) | teardown (sweep) | checks' time (api + browser, summed) | machine CPU (cores busy) | load average (start, end) |",
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       );
       for (const s of r.suite)
         lines.push(
-          `| ${s.workers} worker${s.workers > 1 ? 's' : ''} | ${f1(s.wallS)} s | ${s.tests} (${s.failed}) | ${s.exit} | ${f1(s.setupS)} s (${f1((100 * s.setupS) / s.wallS)}%) | ${f1(s.signInS)} s for ${s.signIns} sign-ins (${f1((100 * s.signInS) / s.wallS)}%) | ${f1(s.teardownS)} s (${f1((100 * s.teardownS) / s.wallS)}%) | ${s.load.map((l) => (typeof l === 'number' && Number.isFinite(l) ? l.toFixed(1) : '?')).join(', ')} |`,
+          `| ${s.workers} worker${s.workers > 1 ? 's' : ''} | ${f1(s.wallS)} s | ${s.tests} (${s.failed}) | ${s.exit} | ${f1(s.setupS)} s (${f1((100 * s.setupS) / s.wallS)}%) | ${f1(s.signInS)} s for ${s.signIns} sign-ins (${f1((100 * s.signInS) / s.wallS)}%) | ${f1(s.teardownS)} s (${f1((100 * s.teardownS) / s.wallS)}%) | ${f1(s.parallelChecksS)} s | ${f1(s.machineCpuS ?? Number.NaN)} s (${f2((s.machineCpuS ?? Number.NaN) / s.wallS)}) | ${s.load.map((l) => (typeof l === 'number' && Number.isFinite(l) ? l.toFixed(1) : '?')).join(', ')} |`,
         );
       const one = r.suite.find((s) => s.workers === 1);
       const two = r.suite.find((s) => s.workers === 2);
@@ -250,6 +268,15 @@ function markdown(results: TargetResult[], notes: string[], load: string): strin
           '',
           `From the 1-worker run: setup and teardown ${f1(one.setupS + one.teardownS)} s and the disruptive checks ${f1(one.disruptiveS)} s (one at a time, by design) run alone; the other ${f1(one.wallS - serial)} s (api and browser checks ${f1(one.parallelChecksS)} s, the rest worker start-up) can share workers. On idle cores, 2 workers are therefore at best **${f2(bound)}x** faster.`,
         );
+        const cores = os.cpus().length;
+        if (Number.isFinite(two.machineCpuS ?? Number.NaN)) {
+          // The 2-worker run cannot end before its CPU work is done on every core.
+          const cpuBound = one.wallS / (Number(two.machineCpuS) / cores);
+          lines.push(
+            '',
+            `The 2-worker run kept ${f2(Number(two.machineCpuS) / two.wallS)} of ${cores} cores busy, and the same checks took ${f1(two.parallelChecksS)} s of worker time against ${f1(one.parallelChecksS)} s with 1 worker: the target, the entry and the browser share the cores with the workers, so the run is CPU-bound. Its CPU work alone allows at most **${f2(cpuBound)}x** here.`,
+          );
+        }
         const share = (two.setupS + two.signInS) / two.wallS;
         lines.push(
           '',

@@ -134,7 +134,7 @@ test(
 
     await test.step('preview an image in the panel', async () => {
       const browserPage = new FileBrowser(page);
-      await browserPage.openFolder(workFolder.id, current);
+      await browserPage.openFolder(workFolder, current);
       const dialog = await browserPage.preview(name);
       const image = dialog.getByRole('img', { name });
       await expect(image).toBeVisible();

@@ -85,7 +85,7 @@ async function serverView(run: RunState, userApi: AsterClient, workFolderId: num
 async function shareLinksInPanel(
   userApi: AsterClient,
   creds: Credentials,
-  folderId: number,
+  folder: { id: number; name: string },
   owned: OwnedData,
   ns: Names,
   origins: string[],
@@ -99,13 +99,13 @@ async function shareLinksInPanel(
     for (const origin of origins) {
       // A file of its own per origin: AsterDrive keeps one active share per file.
       const name = ns.name('share', 'txt');
-      owned.byName(userApi, name, { folderId });
-      const file = await userApi.uploadBytes(name, Buffer.from('which domain?\n'), folderId, 'text/plain');
+      owned.byName(userApi, name, { folderId: folder.id });
+      const file = await userApi.uploadBytes(name, Buffer.from('which domain?\n'), folder.id, 'text/plain');
       owned.file(userApi, file.id);
       const got: PanelShareLink & { opens?: string } = await panelShareLink(browser, {
         origin,
         creds,
-        folderId,
+        folder,
         fileName: name,
         initScript: PANEL_PREFERENCES,
       });
@@ -209,7 +209,7 @@ test.describe('the public origin behind the proxy', () => {
         found.wopiSrc = wopiSrc;
       } else found.wopi = `not checked: ${app.problem}`;
       // The share link the panel's share dialog shows on the entry users reach.
-      const share = await shareLinksInPanel(userApi, userCredentials, workFolder.id, owned, ns, [current]);
+      const share = await shareLinksInPanel(userApi, userCredentials, workFolder, owned, ns, [current]);
       found.shareLink = share.links[0] ?? share.problem;
       // Where AsterDrive answers for a request, per Public Site URL: it takes the entry equal to the
       // request's scheme://host, else the first. So an entry other than the first that comes back as
@@ -314,7 +314,7 @@ test.describe('the public origin behind the proxy', () => {
         rows.push(row);
       }
       // The panel puts share links on the first Public Site URL whichever domain it is opened on.
-      const share = await shareLinksInPanel(userApi, userCredentials, workFolder.id, owned, ns, reachableEntries, { open: true });
+      const share = await shareLinksInPanel(userApi, userCredentials, workFolder, owned, ns, reachableEntries, { open: true });
       const shareProblems: string[] = [];
       for (const s of share.links) {
         const want = expectedShareOrigin(s.via, entries);

@@ -35,7 +35,7 @@ for (const kind of ['docx', 'xlsx', 'pptx'] as OfficeKind[]) {
         await expect.poll(() => responses.some(match), { message: what, timeout: 30_000 }).toBe(true);
         return responses.find(match) as Response;
       };
-      await files.openFolder(workFolder.id);
+      await files.openFolder(workFolder);
 
       await test.step(`open ${name} with "${label}" from the method chooser`, async () => {
         await new OpenMethodChooser(userPage).open(files.row(name).getByTitle(name, { exact: true }), label);

@@ -45,7 +45,7 @@ test(
       expect(body.byteLength).toBeGreaterThan(0);
     });
 
-    await browser.openFolder(workFolder.id);
+    await browser.openFolder(workFolder);
 
     await test.step('the image previews in the panel', async () => {
       const dialog = await browser.preview(pngName);

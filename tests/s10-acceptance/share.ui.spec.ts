@@ -18,7 +18,7 @@ test(
     const file = await userApi.uploadBytes(name, bytes, workFolder.id, 'text/plain');
     owned.file(userApi, file.id);
 
-    await files.openFolder(workFolder.id);
+    await files.openFolder(workFolder);
     await files.rowAction(name, 'Share');
     const url = await test.step('create the link in the share dialog', () => new ShareDialog(userPage, name).createLink());
     const token = url.match(/\/s\/([^/?#]+)/)?.[1];

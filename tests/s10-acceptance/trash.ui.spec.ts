@@ -14,7 +14,7 @@ test(
     const file = await userApi.uploadBytes(name, bytes, workFolder.id);
     owned.file(userApi, file.id);
 
-    await files.openFolder(workFolder.id);
+    await files.openFolder(workFolder);
     await test.step('delete it in the file browser', async () => {
       await files.rowAction(name, 'Delete');
       await expect(files.row(name)).toHaveCount(0, { timeout: 15_000 });
@@ -29,7 +29,7 @@ test(
       await trash.restore(name);
     });
 
-    await files.openFolder(workFolder.id);
+    await files.openFolder(workFolder);
     await expect(files.row(name), 'the restored file is back in its folder').toBeVisible();
     const got = await sha256OfResponse(await userApi.download(file.id));
     await evidence('restore', { fileId: file.id, sha256Before: sha256(bytes), sha256After: got.sha256 });

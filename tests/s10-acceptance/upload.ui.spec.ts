@@ -12,7 +12,7 @@ test(
 
     // Registered before the panel creates it, so a failure after the upload still removes it.
     owned.byName(userApi, name, { folderId: workFolder.id });
-    await browser.openFolder(workFolder.id);
+    await browser.openFolder(workFolder);
     await test.step('upload through the file chooser', () => browser.uploadThroughChooser({ name, mimeType: 'text/plain', buffer }));
 
     const listed = (await userApi.listFolder(workFolder.id)).files.find((f) => f.name === name);

@@ -22,7 +22,7 @@ test(
     const file = await userApi.uploadBytes(name, Buffer.from('which domain?\n'), workFolder.id, 'text/plain');
     owned.file(userApi, file.id);
 
-    await files.openFolder(workFolder.id, current);
+    await files.openFolder(workFolder, current);
     await files.rowAction(name, 'Share');
     const link = await test.step('create the link in the share dialog', () => new ShareDialog(userPage, name).createLink());
     const token = link.match(/\/s\/([^/?#]+)/)?.[1];

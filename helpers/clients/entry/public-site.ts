@@ -76,12 +76,12 @@ export interface PanelShareLink {
 
 /**
  * Opens the panel on `origin` as `creds` (a sign-in of its own through that origin, logged out
- * afterwards), shares `fileName` from folder `folderId` with the share dialog and returns the
+ * afterwards), shares `fileName` from `folder` with the share dialog and returns the
  * link the dialog shows: the address users copy and send.
  */
 export async function panelShareLink(
   browser: Browser,
-  opts: { origin: string; creds: { identifier: string; password: string }; folderId: number; fileName: string; initScript?: string },
+  opts: { origin: string; creds: { identifier: string; password: string }; folder: { id: number; name: string }; fileName: string; initScript?: string },
 ): Promise<PanelShareLink> {
   const origin = opts.origin.replace(/\/$/, '');
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 960 }, serviceWorkers: 'block' });
@@ -97,7 +97,7 @@ export async function panelShareLink(
     const page = await context.newPage();
     const files = new FileBrowser(page);
     try {
-      await files.openFolder(opts.folderId, origin);
+      await files.openFolder(opts.folder, origin);
       await files.rowAction(opts.fileName, 'Share');
       const link = await new ShareDialog(page, opts.fileName).createLink();
       return { via: origin, link };
