@@ -53,10 +53,14 @@ function listenOn(port: number, host: string): Promise<number> {
   });
 }
 
-/** A port free on 127.0.0.1 and, when the machine has IPv6 loopback, on ::1 too. */
-async function freeLoopbackPort(hosts: string[]): Promise<number> {
+/**
+ * A port free on 127.0.0.1 and, when the machine has IPv6 loopback, on ::1 too; never one of
+ * `avoid` (the system may hand a port it just released out again).
+ */
+async function freeLoopbackPort(hosts: string[], avoid: number[] = []): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await listenOn(0, hosts[0]);
+    if (avoid.includes(port)) continue;
     try {
       for (const h of hosts.slice(1)) await listenOn(port, h);
       return port;
@@ -192,11 +196,9 @@ export async function startEntryServer(o: EntryServerOptions): Promise<EntryServ
   mkdirSync(o.dir, { recursive: true });
   const hosts = await loopbacks();
   for (let attempt = 0; ; attempt++) {
-    const listen: EntryListen = {
-      hosts,
-      httpsPort: o.httpsPort ?? (await freeLoopbackPort(hosts)),
-      httpPort: o.httpPort ?? (await freeLoopbackPort(hosts)),
-    };
+    const httpsPort = o.httpsPort ?? (await freeLoopbackPort(hosts));
+    // Two different ports: the same one twice makes nginx put the plain-HTTP server on the TLS listener.
+    const listen: EntryListen = { hosts, httpsPort, httpPort: o.httpPort ?? (await freeLoopbackPort(hosts, [httpsPort])) };
     try {
       const { proc, configPath, logFile } = await launch(o, bin, listen);
       let stopped: Promise<void> | undefined;
