@@ -274,7 +274,7 @@ function markdown(results: TargetResult[], notes: string[], load: string): strin
           const cpuBound = one.wallS / (Number(two.machineCpuS) / cores);
           lines.push(
             '',
-            `The 2-worker run kept ${f2(Number(two.machineCpuS) / two.wallS)} of ${cores} cores busy, and the same checks took ${f1(two.parallelChecksS)} s of worker time against ${f1(one.parallelChecksS)} s with 1 worker: the target, the entry and the browser share the cores with the workers, so the run is CPU-bound. Its CPU work alone allows at most **${f2(cpuBound)}x** here.`,
+            `The 2-worker run kept ${f2(Number(two.machineCpuS) / two.wallS)} of ${cores} cores busy on average, and the same checks took ${f1(two.parallelChecksS)} s of worker time against ${f1(one.parallelChecksS)} s with 1 worker: they compete for the cores with the target, the entry and the browser. The run's CPU work alone would allow at most **${f2(cpuBound)}x** here.`,
           );
         }
         const share = (two.setupS + two.signInS) / two.wallS;
