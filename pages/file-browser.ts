@@ -17,13 +17,11 @@ export class FileBrowser {
     const arrived = this.page.getByRole('navigation', { name: 'Breadcrumb' }).getByText(folder.name, { exact: true });
     await this.page.goto(`${origin}/folder/${folder.id}`);
     await this.shell.expectSignedIn();
-    if (
-      !(await arrived.waitFor({ timeout: 10_000 }).then(
-        () => true,
-        () => false,
-      ))
-    )
-      await this.page.goto(`${origin}/folder/${folder.id}`);
+    const shown = await arrived.waitFor({ timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!shown) await this.page.goto(`${origin}/folder/${folder.id}`);
     await expect(arrived, `the panel did not show folder "${folder.name}" at /folder/${folder.id}`).toBeVisible({ timeout: 30_000 });
   }
 
