@@ -17,11 +17,11 @@
  *   (either keeps the other half's figures from the earlier reports/bench.json; --render: only rewrite bench.md)
  *   ASTER_BENCH_SIZES=64,512 ASTER_BENCH_ROUNDS=2   sizes (MiB) and rounds per size
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Timing } from '../helpers/harness/bench/timing-reporter.js';
+import { CLK_TCK } from '../helpers/harness/proc.js';
 import { type LoggedRun, runLogged } from './support/run-logged.js';
 import type { SizeResult, TransferResult, TransferRound } from '../helpers/harness/bench/transfer.js';
 
@@ -186,7 +186,6 @@ function machineBusyS(): number {
     return Number.NaN;
   }
 }
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 type Timed = Exclude<keyof TransferRound, 'cpu' | 'serverCpu'>;
 const sumOf = (t: Timing, projects: string[]) => t.tests.filter((x) => projects.includes(x.project)).reduce((a, x) => a + (x.end - x.start) / 1000, 0);

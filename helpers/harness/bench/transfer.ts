@@ -23,6 +23,7 @@ import { startEntry } from '../entry-servers/entry-proxy.js';
 import { trustInThisProcess } from '../trust.js';
 import { startManagedTarget } from '../target/managed.js';
 import { bootstrapFresh, generatedPassword, LOCAL_POLICY } from '../target/provision.js';
+import { CLK_TCK, procStat } from '../proc.js';
 import { makeTempDir } from '../temp-dirs.js';
 
 const MiB = 1024 * 1024;
@@ -98,7 +99,6 @@ function curl(args: string[]): Promise<string> {
 }
 
 /** Clock ticks per second of /proc/<pid>/stat. */
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 /**
  * CPU seconds (user + system) used so far by the processes of the target's process group and of the
@@ -109,9 +109,8 @@ function serverCpu(targetGroup: number, entryConfig: string): number {
   const procs: { pgrp: number; ticks: number; cmd: string }[] = [];
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)))
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // After "pid (comm) ": state ppid pgrp … utime (12th) stime (13th).
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const f = procStat(pid);
+      if (!f) continue;
       procs.push({ pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]), cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8') });
     } catch {
       // Gone meanwhile.

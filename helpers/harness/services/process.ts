@@ -9,6 +9,7 @@ import { accessSync, appendFileSync, closeSync, constants, openSync, readdirSync
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { procStat } from '../proc.js';
 
 /** The command that installs the pinned service binaries (run from the repo root). */
 export const INSTALL_COMMAND = 'bash .ci/install-services.sh';
@@ -136,9 +137,7 @@ function childRunning(parent: number, bin: string): number | undefined {
   }
   for (const pid of pids)
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // After "pid (comm) ": state ppid …
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent) continue;
+      if (Number(procStat(pid)?.[1]) !== parent) continue;
       if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === bin) return Number(pid);
     } catch {
       // Gone meanwhile.
