@@ -5,11 +5,12 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { activeFault } from '../../../faults/active.js';
 import { spawnService } from '../services/process.js';
 import { makeTempDir } from '../temp-dirs.js';
 import { freePort } from './free-port.js';
+import { standinBundle } from './standin-bundle.js';
 import { waitFor } from './wait.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -40,12 +41,10 @@ export interface StartOptions {
   port?: number;
 }
 
-function command(binary: string | undefined): string[] {
-  if (binary) return [binary];
-  // tsx's loader in the one Node process (its CLI would start a second one to run it).
-  const loader = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-  if (!existsSync(loader)) throw new Error('The stand-in needs the project dependencies: run `npm ci` first.');
-  return [process.execPath, '--import', pathToFileURL(loader).href, path.join(ROOT, 'standin', 'src', 'main.ts')];
+function command(binary: string | undefined): { argv: string[]; env: Record<string, string> } {
+  if (binary) return { argv: [binary], env: {} };
+  // The bundle lives apart from the stand-in's sources, so it is told where its web panel is.
+  return { argv: [process.execPath, standinBundle(ROOT)], env: { STANDIN_FEATURES: 'metrics', STANDIN_PANEL_DIR: path.join(ROOT, 'standin', 'panel') } };
 }
 
 export async function startManagedTarget(opts: StartOptions = {}): Promise<ManagedTarget> {
@@ -55,7 +54,7 @@ export async function startManagedTarget(opts: StartOptions = {}): Promise<Manag
   const baseURL = `http://127.0.0.1:${port}`;
   const databaseUrl = `sqlite://${path.join(workdir, 'data', 'asterdrive.db')}?mode=rwc`;
   const logFile = path.join(workdir, 'server.log');
-  const argv = command(opts.binary);
+  const { argv, env: ownEnv } = command(opts.binary);
   // Under the watchdog wrapper: the target never outlives the process that started it.
   const proc = spawnService(argv[0], argv.slice(1), {
     logFile,
@@ -67,7 +66,7 @@ export async function startManagedTarget(opts: StartOptions = {}): Promise<Manag
       // Plain-HTTP loopback bootstrap, as upstream's own e2e launcher does (frontend-panel/scripts/run-e2e-server.sh).
       ASTER__AUTH__BOOTSTRAP_INSECURE_COOKIES: 'true',
       ASTER__LOGGING__LEVEL: 'warn',
-      STANDIN_FEATURES: 'metrics',
+      ...ownEnv,
       // A fault-matrix run's start options reach every managed target of the run (twins included).
       ...activeFault()?.targetEnv,
       ...opts.env,

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Express, Request, Response } from 'express';
 
-const PANEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../panel');
+// STANDIN_PANEL_DIR: set by the suite, which runs the stand-in bundled away from its sources.
+const PANEL_DIR = process.env.STANDIN_PANEL_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../panel');
 
 /** The SPA's CSP header (upstream src/api/routes/frontend.rs). */
 export const FRONTEND_CSP =
