@@ -327,6 +327,7 @@ export const FAULTS: Fault[] = [
     s3Unversioned: true,
     runs: ['7.2'],
     fails: ['7.2'],
+    share: 'independent-b',
   },
   {
     name: 'smtp-unreachable',
@@ -453,6 +454,7 @@ export const FAULTS: Fault[] = [
       admin.setConfig('public_site_url', [state.baseURL, state.baseURL.replace('//localhost', '//127.0.0.1')]).then(() => undefined),
     runs: ['2.10'],
     fails: ['2.10'],
+    share: 'independent-c',
   },
   {
     name: 'legacy-tls',
@@ -524,6 +526,7 @@ export const FAULTS: Fault[] = [
     afterProvision: async (admin, state) => admin.setConfig('public_site_url', [state.baseURL, 'http://drive.example.invalid']).then(() => undefined),
     runs: ['2.10'],
     fails: ['2.10'],
+    share: 'start-a',
   },
   {
     name: 'cookies-not-secure',
@@ -551,6 +554,7 @@ export const FAULTS: Fault[] = [
     env: { ASTER_ADMIN_PASSWORD: 'Password123' },
     runs: ['3.4'],
     fails: ['3.4'],
+    share: 'independent-c',
   },
   {
     name: 'default-admin-account',

@@ -250,8 +250,10 @@ function inductionKey(f: Fault, fns: Map<unknown, number>): string {
 function cannotShare(group: Fault[]): string | undefined {
   const startKeys = new Map<string, string>();
   for (const f of group) {
-    if (!['expectation', 'setting', 'proxy', 'start-option', 'service'].includes(f.induction)) return `${f.name} is induced by ${f.induction}`;
-    if (f.beforeStart || f.skipStorage || f.s3Unversioned) return `${f.name} changes how the target is made or provisioned`;
+    if (!['expectation', 'setting', 'proxy', 'start-option', 'service', 'provisioning'].includes(f.induction)) return `${f.name} is induced by ${f.induction}`;
+    // A bucket without versioning is read by its own item only; a missing storage policy or a
+    // changed data directory reaches every check that stores a file.
+    if (f.beforeStart || f.skipStorage) return `${f.name} changes how the target is made or provisioned`;
     // Start options share a target only as variables no other fault of the group sets.
     for (const k of Object.keys(f.targetEnv ?? {})) {
       const other = startKeys.get(k);
