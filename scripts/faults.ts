@@ -133,7 +133,11 @@ function runPlaywright(name: string, items: string[], env: Record<string, string
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const log = path.join(dir, 'run.log');
-  const args = [PLAYWRIGHT_CLI, 'test', '--grep', grepFor(items), '--output', path.join(RESULTS, name), '--workers', String(workers), ...files];
+  // No traces unless asked for (ASTER_TRACE=on): a fault run fails on purpose, and recording every
+  // browser check cost about a quarter of Chromium's CPU time in the matrix. Its failures keep their
+  // messages, evidence and screenshots; re-run one fault with ASTER_TRACE=on to see a trace.
+  const trace = process.env.ASTER_TRACE === 'on' ? [] : ['--trace', 'off'];
+  const args = [PLAYWRIGHT_CLI, 'test', '--grep', grepFor(items), '--output', path.join(RESULTS, name), '--workers', String(workers), ...trace, ...files];
   const runEnv = {
     ...childEnv(),
     ...env,
