@@ -73,8 +73,8 @@ export default defineConfig({
   projects: [
     // One worker: its few quick steps are not worth starting a second worker process for.
     // A fault-matrix run (ASTER_FAULT) is judged on its items alone, on a target thrown away after
-    // it: the teardown's checks of the suite's own tidiness run in every launch run, not in each of
-    // the matrix's 30 runs (the teardown project then selects nothing, as its tests prove no item).
+    // it: the teardown's checks of the suite's own tidiness run in every launch run, not in each
+    // matrix run (the teardown project then selects nothing, as its tests prove no item).
     { name: 'setup', testMatch: /.*\.setup\.ts/, ...(process.env.ASTER_FAULT ? {} : { teardown: 'teardown' }), workers: 1 },
     { name: 'teardown', testMatch: /.*\.teardown\.ts/ },
     // Checks that disturb the target for everybody (restart it, exhaust the client's rate-limit

@@ -42,9 +42,9 @@ export interface Fault {
    * Faults with the same `share` run in one fault-matrix run, on one managed target with all their
    * inductions at once, and each is judged on its own `runs` and `fails` in that run's report. Only
    * for faults that cannot mask each other: `runs` pairwise disjoint, no induction of one touches an
-   * item of another, and only expectation, setting, proxy or service inductions, provisioning
-   * through the suite's environment (an administrator's password; the run's bucket without
-   * versioning), or start options given as target variables that no other fault of the group sets
+   * item of another, and only expectation, setting, proxy or service inductions (the run's bucket
+   * without versioning included), provisioning through the suite's environment (an administrator's
+   * password), or start options given as target variables that no other fault of the group sets
    * (no data directory change, no missing storage policy); `npm run faults` runs a group that
    * breaks these rules one fault at a time.
    * Faults with identical inductions share a run without this.

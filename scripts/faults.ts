@@ -20,11 +20,12 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { combineFaults } from '../faults/active.js';
+import { hashTree } from '../helpers/harness/tree-hash.js';
 import { FAULTS } from '../faults/catalogue.js';
 import { coverageTable } from '../faults/table.js';
 import { type Fault, realAsterDrive } from '../faults/types.js';
@@ -67,15 +68,7 @@ function childEnv(): NodeJS.ProcessEnv {
 
 /** The inputs of the suite listing: every file under tests/, and the configuration. */
 function suiteHash(): string {
-  const h = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) h.update(`${p}\0`).update(readFileSync(p));
-    }
-  };
-  walk(path.join(ROOT, 'tests'));
+  const h = hashTree(createHash('sha256'), path.join(ROOT, 'tests'));
   h.update(readFileSync(path.join(ROOT, 'playwright.config.ts')));
   return h.digest('hex').slice(0, 16);
 }
@@ -134,8 +127,9 @@ function runPlaywright(name: string, items: string[], env: Record<string, string
   mkdirSync(dir, { recursive: true });
   const log = path.join(dir, 'run.log');
   // No traces unless asked for (ASTER_TRACE=on): a fault run fails on purpose, and recording every
-  // browser check cost about a quarter of Chromium's CPU time in the matrix. Its failures keep their
-  // messages, evidence and screenshots; re-run one fault with ASTER_TRACE=on to see a trace.
+  // check (a quarter of Chromium's CPU time in the browser checks, and the traces' files) made the
+  // matrix take over 5 minutes instead of under 4 on 2 cores. Its failures keep their messages,
+  // evidence and screenshots; re-run one fault with ASTER_TRACE=on to see a trace.
   const trace = process.env.ASTER_TRACE === 'on' ? [] : ['--trace', 'off'];
   const args = [PLAYWRIGHT_CLI, 'test', '--grep', grepFor(items), '--output', path.join(RESULTS, name), '--workers', String(workers), ...trace, ...files];
   const runEnv = {
