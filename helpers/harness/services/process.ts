@@ -79,15 +79,22 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * entry) runs under a small sh wrapper that holds a pipe from this process on its stdin: when the
  * pipe closes (stop(), or this process ending in any way, SIGKILL included) the wrapper sends the
  * server SIGTERM, so no server outlives the run that started it. The wrapper leads its own process
- * group (the server and its children) and exits with the server.
+ * group (the server and its children) and exits with the server. A server that ends on its own
+ * takes its pipe watcher with it: a watcher left waiting would, when the pipe closed later, send
+ * SIGTERM to that server's old pid, which on a busy machine (pid_max 32768) may by then belong to
+ * another run's server.
  */
 const WATCHDOG = [
   'exec 3<&0',
   '"$@" 3<&- </dev/null &',
   'server=$!',
   '( while read -r _ <&3; do :; done; kill -TERM "$server" 2>/dev/null ) &',
+  'watcher=$!',
   'exec 3<&-',
   'wait "$server"',
+  'status=$?',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
 ].join('\n');
 
 /** Wrappers still running; their groups are killed if this process exits without stopping them. */
