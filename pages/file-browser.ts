@@ -1,6 +1,12 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { AppShell } from './app-shell.js';
 
+/** A folder as the panel shows it: its id for the address, its name for the breadcrumb. */
+export interface FolderRef {
+  id: number;
+  name: string;
+}
+
 export class FileBrowser {
   readonly shell: AppShell;
 
@@ -13,7 +19,7 @@ export class FileBrowser {
    * until the breadcrumb shows it. A panel that was still settling the page it was on can land on
    * the root instead (seen on a busy machine): then the folder is opened once more.
    */
-  async openFolder(folder: { id: number; name: string }, origin = ''): Promise<void> {
+  async openFolder(folder: FolderRef, origin = ''): Promise<void> {
     const arrived = this.page.getByRole('navigation', { name: 'Breadcrumb' }).getByText(folder.name, { exact: true });
     await this.page.goto(`${origin}/folder/${folder.id}`);
     await this.shell.expectSignedIn();

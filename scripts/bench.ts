@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import type { Timing } from '../helpers/harness/bench/timing-reporter.js';
-import { CLK_TCK } from '../helpers/harness/proc.js';
+import { machineBusyS } from '../helpers/harness/proc.js';
 import { type LoggedRun, runLogged } from './support/run-logged.js';
 import type { SizeResult, TransferResult, TransferRound } from '../helpers/harness/bench/transfer.js';
 
@@ -174,17 +174,6 @@ async function suiteRun(target: Target, workers: number): Promise<SuiteRun> {
     disruptiveS: sumOf(t, ['disruptive']),
     log: path.relative(ROOT, log),
   };
-}
-
-/** Busy CPU seconds of the whole machine since boot (/proc/stat: all but idle and iowait), NaN where there is no /proc. */
-function machineBusyS(): number {
-  try {
-    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = ticks;
-    return (user + nice + system + irq + softirq + (steal ?? 0)) / CLK_TCK;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 type Timed = Exclude<keyof TransferRound, 'cpu' | 'serverCpu'>;

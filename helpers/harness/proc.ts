@@ -1,4 +1,4 @@
-/** Reading Linux /proc: a process's stat fields and the clock ticks they count in. */
+/** Reading Linux /proc: a process's stat fields, the machine's busy CPU time, and the clock ticks they count in. */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -16,5 +16,16 @@ export function procStat(pid: number | string): string[] | undefined {
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
+  }
+}
+
+/** Busy CPU seconds of the whole machine since boot (/proc/stat: all but idle and iowait), NaN where there is no /proc. */
+export function machineBusyS(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = ticks;
+    return (user + nice + system + irq + softirq + (steal ?? 0)) / CLK_TCK;
+  } catch {
+    return Number.NaN;
   }
 }

@@ -34,6 +34,7 @@ import { registerSecret } from '../../helpers/harness/secrets.js';
 import { notApplicable, notChecked } from '../../helpers/catalogue/verdict.js';
 import { createDavAccount } from '../../helpers/clients/webdav.js';
 import { wopiAppFor } from '../../helpers/clients/wopi/app.js';
+import type { FolderRef } from '../../pages/file-browser.js';
 
 const NGINX_HOST = 'proxy_set_header Host $host; proxy_set_header X-Forwarded-Host $host;';
 const NGINX_PROTO =
@@ -85,7 +86,7 @@ async function serverView(run: RunState, userApi: AsterClient, workFolderId: num
 async function shareLinksInPanel(
   userApi: AsterClient,
   creds: Credentials,
-  folder: { id: number; name: string },
+  folder: FolderRef,
   owned: OwnedData,
   ns: Names,
   origins: string[],

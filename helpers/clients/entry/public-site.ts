@@ -3,7 +3,7 @@
  * AsterDrive and its panel build from it.
  */
 import { type Browser, chromium } from '@playwright/test';
-import { FileBrowser } from '../../../pages/file-browser.js';
+import { FileBrowser, type FolderRef } from '../../../pages/file-browser.js';
 import { PublicSharePage } from '../../../pages/public-share-page.js';
 import { ShareDialog } from '../../../pages/share-dialog.js';
 import type { AsterClient } from '../api/aster.js';
@@ -81,7 +81,7 @@ export interface PanelShareLink {
  */
 export async function panelShareLink(
   browser: Browser,
-  opts: { origin: string; creds: { identifier: string; password: string }; folder: { id: number; name: string }; fileName: string; initScript?: string },
+  opts: { origin: string; creds: { identifier: string; password: string }; folder: FolderRef; fileName: string; initScript?: string },
 ): Promise<PanelShareLink> {
   const origin = opts.origin.replace(/\/$/, '');
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 960 }, serviceWorkers: 'block' });

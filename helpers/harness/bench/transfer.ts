@@ -98,8 +98,6 @@ function curl(args: string[]): Promise<string> {
   });
 }
 
-/** Clock ticks per second of /proc/<pid>/stat. */
-
 /**
  * CPU seconds (user + system) used so far by the processes of the target's process group and of the
  * entry's (the group of the process started with its configuration file), from /proc; NaN without /proc.
