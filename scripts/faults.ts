@@ -11,12 +11,17 @@
  *   ASTER_FAULTS_OUT=/tmp/x npm run faults   the runs' reports and the matrix go there, not to reports/
  *   npm run faults -- --plan          only print which runs the faults would share
  *   npm run faults -- --coverage      only print which faults make each checked item fail
+ *   npm run faults -- --store-durations   also write each run's time to faults/durations.json
  *
  * What a run costs besides its tests (global setup, provisioning, teardown) is paid per run, not
  * per fault: faults with identical inductions, and the faults of one `share` group
  * (faults/types.ts), run together on one managed target, and each is judged on its own items in
  * that run's report, exactly as strictly as alone. The whole-suite listing the launch reporter
  * compares every run with is made once (again whenever a test file changes) and handed to each run.
+ *
+ * On 2 cores the matrix is CPU-bound, and the code each Playwright process loads at its start is a
+ * large part of it: each run has one worker (a worker per project, not two), and three runs go at a
+ * time, longest first (faults/durations.ts), so that one run's waits leave the cores to the others.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,6 +30,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { combineFaults } from '../faults/active.js';
+import { longestFirst, readDurations, storeDurations } from '../faults/durations.js';
 import { hashTree } from '../helpers/harness/tree-hash.js';
 import { FAULTS } from '../faults/catalogue.js';
 import { coverageTable } from '../faults/table.js';
@@ -63,6 +69,7 @@ function childEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.ASTER_FAULTS_OUT;
   delete env.ASTER_FAULT_PARALLEL;
+  delete env.ASTER_FAULT_WORKERS;
   return env;
 }
 
@@ -162,7 +169,7 @@ function jobName(j: Job): string {
 }
 
 /** Runs a job, then judges each of its faults on its own items in the run's launch report. */
-async function runJob(j: Job): Promise<Outcome[]> {
+async function runJob(j: Job, workersPerRun: number): Promise<Outcome[]> {
   const name = jobName(j);
   const started = Date.now();
   const combined = j.faults.length ? combineFaults(j.faults) : undefined;
@@ -180,10 +187,11 @@ async function runJob(j: Job): Promise<Outcome[]> {
     ...(combined ? { ASTER_FAULT: combined.name } : {}),
     ...(listing ? { ASTER_RUN_SUITE_LISTING: listing } : {}),
   };
-  // Two workers: the checks a fault breaks fail as expected without costing a new worker each
-  // (fixtures/index.ts faultExpectation), and the waiting checks (a slow download, the event
-  // stream, the audit log) overlap. A fault whose checks read each other's signals needs one.
-  const workers = j.faults.some((f) => f.serial) ? 1 : 2;
+  // One worker: a second one per project costs more CPU to start than its overlap of the waiting
+  // checks (a slow download, the event stream, the audit log) gains while other runs use the
+  // cores (measured on 2 cores, 3 runs at a time: 193 s with one, 200 s with two; 285 vs 326
+  // CPU-s). ASTER_FAULT_WORKERS gives more; a fault whose checks read each other's signals keeps one.
+  const workers = j.faults.some((f) => f.serial) ? 1 : workersPerRun;
   const { log } = await runPlaywright(name, j.items, env, specFilesFor(j.items, listing), workers);
   if (listError) writeFileSync(log, `${readFileSync(log, 'utf8')}\n[faults] ${listError}\n`);
   const report = readReport(name);
@@ -325,13 +333,24 @@ function matrix(outcomes: Outcome[], runs: number, minutes: string, notes: strin
   return `${lines.join('\n')}\n`;
 }
 
-const OPTIONS = ['--no-clean', '--plan', '--coverage'];
-const USAGE = `npm run faults -- [fault ...] [--no-clean] [--plan] [--coverage]
+const OPTIONS = ['--no-clean', '--plan', '--coverage', '--store-durations'];
+const USAGE = `npm run faults -- [fault ...] [--no-clean] [--plan] [--coverage] [--store-durations]
   (no fault named)  every fault, plus a clean run of the same items unless --no-clean
-  --plan            print which runs the faults would share, run nothing
+  --plan            print which runs the faults would share, in the order they start, run nothing
   --coverage        print which faults make each checked item fail, run nothing
-  ASTER_FAULTS_OUT=dir   where the matrix and each run's reports go (default reports/)
-  ASTER_DRIVE_BIN=path   also run the faults a real AsterDrive can have against that binary`;
+  --store-durations write each run's time to faults/durations.json (the order runs start in)
+  ASTER_FAULTS_OUT=dir       where the matrix and each run's reports go (default reports/)
+  ASTER_DRIVE_BIN=path       also run the faults a real AsterDrive can have against that binary
+  ASTER_FAULT_PARALLEL=n     runs at a time (default: one more than the cores, at most 4)
+  ASTER_FAULT_WORKERS=n      Playwright workers per run (default 1)`;
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw} is not a whole number of at least 1; unset it or give e.g. ${name}=${fallback}`);
+  return n;
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -346,7 +365,10 @@ async function main(): Promise<void> {
   const selected = names.length ? FAULTS.filter((f) => names.includes(f.name)) : FAULTS;
   if (names.length && selected.length !== names.length)
     throw new Error(`unknown fault(s): ${names.filter((n) => !FAULTS.some((f) => f.name === n)).join(', ')}`);
-  const parallel = Number(process.env.ASTER_FAULT_PARALLEL ?? Math.max(1, Math.min(2, os.cpus().length)));
+  // One run more than cores: a run spends part of its time waiting (checks held open on purpose,
+  // targets starting), and the extra run uses those gaps (2 cores: 193 s with 3, 224 s with 2).
+  const parallel = positive('ASTER_FAULT_PARALLEL', Math.min(os.cpus().length + 1, 4));
+  const workersPerRun = positive('ASTER_FAULT_WORKERS', 1);
   mkdirSync(OUT, { recursive: true });
   const { jobs, notes } = plan(selected);
   if (!args.includes('--no-clean') && names.length === 0) jobs.unshift({ faults: [], items: [...new Set(FAULTS.flatMap((f) => f.runs))] });
@@ -356,20 +378,27 @@ async function main(): Promise<void> {
     console.log(`Also against the real AsterDrive ${binary}: ${selected.filter(realAsterDrive).length} fault(s)`);
     for (const j of plan(selected.filter(realAsterDrive)).jobs) jobs.push({ ...j, binary });
   }
-  // The biggest runs first, so that no long run starts alone at the end.
-  const weight = (j: Job) => (j.faults.length === 0 ? Number.POSITIVE_INFINITY : j.items.length);
-  jobs.sort((a, b) => weight(b) - weight(a));
-  console.log(`Fault matrix: ${selected.length} fault(s) in ${jobs.length} run(s), ${parallel} at a time${notes.map((n) => `\n  note: ${n}`).join('')}`);
+  // The longest runs first (the clean run, of every item, before all), so that no long run starts alone at the end.
+  const ordered = longestFirst(jobs, jobName, readDurations(), (j) => j.faults.length === 0);
+  console.log(
+    `Fault matrix: ${selected.length} fault(s) in ${jobs.length} run(s), ${parallel} at a time, ${workersPerRun} worker(s) each${notes.map((n) => `\n  note: ${n}`).join('')}`,
+  );
   if (args.includes('--coverage')) {
     const checked = new Set(parseListing(readFileSync(await suiteListing(), 'utf8'), ROOT).flatMap((t) => t.items));
     console.log(coverageTable(checked));
     return;
   }
   if (args.includes('--plan')) {
-    for (const j of jobs) console.log(`  ${jobName(j)}: ${j.faults.map((f) => f.name).join(', ') || '(no fault)'}; items ${j.items.join(', ')}`);
+    for (const j of ordered) console.log(`  ${jobName(j)}: ${j.faults.map((f) => f.name).join(', ') || '(no fault)'}; items ${j.items.join(', ')}`);
     return;
   }
-  const outcomes = (await pool(jobs, parallel, runJob)).flat();
+  const byRun = await pool(ordered, parallel, (j) => runJob(j, workersPerRun));
+  const outcomes = byRun.flat();
+  if (args.includes('--store-durations')) {
+    const seconds = Object.fromEntries(ordered.map((j, i) => [jobName(j), byRun[i][0].seconds]));
+    storeDurations(seconds, `${os.cpus().length} cores, ${parallel} runs at a time, ${workersPerRun} worker(s) each, ${new Date().toISOString().slice(0, 10)}`);
+    console.log(`Stored ${Object.keys(seconds).length} run times in faults/durations.json`);
+  }
   const order = new Map(FAULTS.map((f, i) => [f.name, i]));
   const rank = (o: Outcome) => (order.get(o.fault.replace(/@asterdrive$/, '')) ?? -1) + (o.fault.endsWith('@asterdrive') ? FAULTS.length : 0);
   outcomes.sort((a, b) => rank(a) - rank(b));
