@@ -20,8 +20,9 @@
  * compares every run with is made once (again whenever a test file changes) and handed to each run.
  *
  * On 2 cores the matrix is CPU-bound, and the code each Playwright process loads at its start is a
- * large part of it: each run has one worker (a worker per project, not two), and three runs go at a
- * time, longest first (faults/durations.ts), so that one run's waits leave the cores to the others.
+ * large part of it: each run has one worker (a worker per project, not two), and one run more than
+ * there are cores goes at a time, longest first (faults/durations.ts), so that one run's waits
+ * leave the cores to the others.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -366,7 +367,8 @@ async function main(): Promise<void> {
   if (names.length && selected.length !== names.length)
     throw new Error(`unknown fault(s): ${names.filter((n) => !FAULTS.some((f) => f.name === n)).join(', ')}`);
   // One run more than cores: a run spends part of its time waiting (checks held open on purpose,
-  // targets starting), and the extra run uses those gaps (2 cores: 193 s with 3, 224 s with 2).
+  // targets starting), and the extra run uses those gaps (2 cores: 3 runs of one worker at a time
+  // took 193-207 s, 2 runs of two workers 224-228 s).
   const parallel = positive('ASTER_FAULT_PARALLEL', Math.min(os.cpus().length + 1, 4));
   const workersPerRun = positive('ASTER_FAULT_WORKERS', 1);
   mkdirSync(OUT, { recursive: true });
