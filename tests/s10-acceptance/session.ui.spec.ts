@@ -30,12 +30,18 @@ test(
     await test.step('when the access token expires, the refresh token renews the session', async () => {
       // The browser drops aster_access when its Max-Age (the access TTL) runs out (upstream src/api/routes/auth/cookies.rs);
       // removing it now is that moment, without waiting 15 minutes.
+      // The panel is left first: a request of the loaded panel still in flight (a slow server) would
+      // meet the missing cookie and refresh the session itself, cut off by a reload, and the reloaded
+      // panel would then find a fresh cookie and have nothing to renew.
+      await page.goto('about:blank');
       const before = await page.context().cookies();
       const refreshBefore = before.find((c) => c.name === 'aster_refresh')?.value;
       await page.context().clearCookies({ name: 'aster_access' });
-      const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh') && r.request().method() === 'POST');
-      await page.reload();
-      const res = await refreshed;
+      const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh') && r.request().method() === 'POST', { timeout: 30_000 });
+      await page.goto('/');
+      const res = await refreshed.catch(() => {
+        throw new Error('the panel, opened without an access cookie, did not call POST /api/v1/auth/refresh within 30 s');
+      });
       expect(res.status(), 'POST /api/v1/auth/refresh must renew the session').toBe(200);
       await shell.expectSignedIn();
       const after = await page.context().cookies();
