@@ -86,6 +86,15 @@ export const FAULTS: Fault[] = [
     serial: true,
   },
   {
+    name: 'refresh-blocked',
+    description:
+      'the proxy denies POST /api/v1/auth/refresh (a rule meant to shield the auth endpoints that lets only the login through), so sessions end when the access token expires',
+    induction: 'proxy',
+    proxy: ['block-refresh'],
+    runs: ['3.2', '10.4'],
+    fails: ['3.2', '10.4'],
+  },
+  {
     name: 'share-blocked',
     description: 'the proxy config denies /s/ and /api/v1/s/ (a leftover `deny all` / `respond 403`)',
     induction: 'proxy',

@@ -364,6 +364,7 @@ for (const server of SERVERS) {
         ['/api/v1/files/1/thumbnail', '/api/v1/files/1/image-preview', '/api/v1/s/abc/thumbnail', '/pv/tok/a.png', '/api/v1/files/1/preview-link'],
         ['/api/v1/files/1/download', '/api/v1/files/1'],
       ],
+      ['block-refresh', ['/api/v1/auth/refresh'], ['/api/v1/auth/login', '/api/v1/auth/me']],
       ['block-health', ['/health', '/health/ready'], ['/healthz', '/api/v1/health']],
     ];
     for (const [fault, denied, allowed] of blocked) {

@@ -18,6 +18,7 @@ export const PROXY_FAULTS = [
   'block-wopi',
   'block-share',
   'block-preview',
+  'block-refresh',
   'public-metrics',
   'block-health',
   'idle-timeout-5s',
@@ -160,6 +161,15 @@ export const DEVIATIONS: Record<ProxyFault, Deviation> = {
     },
     caddy: (s) => {
       s.site.push(`@entry_preview path_regexp ${PREVIEW_RE}`, 'respond @entry_preview 403', 'respond /pv/* 403');
+    },
+  },
+  'block-refresh': {
+    summary: 'POST /api/v1/auth/refresh denied (an auth-endpoint rule that spares only the login)',
+    nginx: (s) => {
+      s.locations.push(deny('= /api/v1/auth/refresh'));
+    },
+    caddy: (s) => {
+      s.site.push('respond /api/v1/auth/refresh 403');
     },
   },
   'public-metrics': {
