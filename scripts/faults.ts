@@ -32,6 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { combineFaults } from '../faults/active.js';
 import { longestFirst, readDurations, storeDurations } from '../faults/durations.js';
+import { positiveInt } from '../helpers/harness/config.js';
 import { hashTree } from '../helpers/harness/tree-hash.js';
 import { FAULTS } from '../faults/catalogue.js';
 import { coverageTable } from '../faults/table.js';
@@ -348,9 +349,9 @@ const USAGE = `npm run faults -- [fault ...] [--no-clean] [--plan] [--coverage] 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw} is not a whole number of at least 1; unset it or give e.g. ${name}=${fallback}`);
-  return n;
+  const parsed = positiveInt.safeParse(raw);
+  if (!parsed.success) throw new Error(`${name}=${raw} ${parsed.error.issues[0]?.message}; unset it or give e.g. ${name}=${fallback}`);
+  return parsed.data;
 }
 
 async function main(): Promise<void> {

@@ -47,7 +47,8 @@ const flag = z
   .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v), 'must be 1 or 0 (true/false also work)')
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
-const positiveInt = z
+/** A whole number above 0, as the suite's variables take it (also the fault matrix's own, scripts/faults.ts). */
+export const positiveInt = z
   .string()
   .trim()
   .regex(/^\d+$/, 'must be a whole number')
